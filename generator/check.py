@@ -1,0 +1,67 @@
+"""Loading an input of either kind and checking it: parse, rules, locations; returns values, not exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import rules
+from .issues import CheckResult, Issue
+from .jsonio import read_document
+from .model import Report
+from .parse import Parsed, RawInput, locate, parse
+from .sniff import InputKind, sniff
+from .workbook import read_workbook
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An input read and checked: the report (totals as given) and the result of the checks."""
+
+    report: Report
+    result: CheckResult
+    kind: InputKind
+
+
+def read_raw(path: Path) -> tuple[RawInput, InputKind]:
+    """Read a workbook or JSON document, told apart by content; raises NianbaoError if it cannot."""
+    kind = sniff(path)
+    raw = read_workbook(path) if kind is InputKind.XLSX else read_document(path)
+    return raw, kind
+
+
+def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
+    """Run every rule over a parsed input and attach workbook locations to the issues."""
+    report, invalid = parsed.report, parsed.invalid
+    found: list[Issue] = list(parsed.issues)
+    found += rules.required_issues(report, invalid)
+    found += rules.sum_issues(report.values, invalid)
+    found += rules.balance_issues(report.values)
+    found += rules.date_issues(report)
+    found += rules.text_issues(report)
+    if previous is not None:
+        found += rules.previous_issues(report, previous)
+    return CheckResult.of(_located(found, parsed))
+
+
+def _located(found: Iterable[Issue], parsed: Parsed) -> Iterable[Issue]:
+    for issue in found:
+        if issue.sheet is None and issue.path in parsed.locations:
+            sheet, cell = parsed.locations[issue.path]
+            yield locate(issue, sheet, cell)
+        else:
+            yield issue
+
+
+def check_report(report: Report, previous: Report | None = None) -> CheckResult:
+    """Check a report built in code (no input file, so no locations)."""
+    return check_parsed(Parsed(report, (), frozenset(), {}), previous)
+
+
+def load(path: Path, previous: Path | None = None) -> Checked:
+    """Read and check an input file, and last year's report when given."""
+    raw, kind = read_raw(path)
+    last = parse(read_raw(previous)[0]).report if previous else None
+    parsed = parse(raw)
+    return Checked(parsed.report, check_parsed(parsed, last), kind)

@@ -1,0 +1,152 @@
+"""The `nianbao` command line: translates arguments to library calls, results to output and exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .check import Checked, load
+from .errors import NianbaoError
+from .issues import READING_CODES, CheckResult, Severity
+from .jsonio import dumps
+from .model import blank_report, with_values
+from .files import write_text
+from .workbook import write_workbook
+
+EXIT_DATA = 1
+
+
+class CannotRun(click.ClickException):
+    """The command could not run: exit status 2, as the contract says."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"无法执行：{self.message}", err=True)
+
+
+@contextlib.contextmanager
+def cannot_run_on_error() -> Iterator[None]:
+    """Turn a NianbaoError into exit status 2 with its Chinese message."""
+    try:
+        yield
+    except NianbaoError as exc:
+        raise CannotRun(exc.message) from exc
+
+
+INPUT = click.Path(path_type=Path, dir_okay=True)
+
+
+def format_issues(result: CheckResult) -> str:
+    """The human listing: one line per issue, then the closing count."""
+    lines = [f"{'错误' if i.severity is Severity.ERROR else '警告'}  {i.message}" for i in result.issues]
+    lines.append(f"共 {len(result.errors)} 个错误、{len(result.warnings)} 个警告。")
+    return "\n".join(lines)
+
+
+def _checked(path: Path, previous: Path | None = None) -> Checked:
+    with cannot_run_on_error():
+        return load(path, previous)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nianbao")
+def cli() -> None:
+    """nianbao（年报）：政府信息公开工作年度报告的标准工作簿、校验与 Word 报告生成。
+
+    \b
+    一般流程：
+      nianbao new 年报.xlsx --agency 某某镇人民政府 --year 2025
+      （在 Excel/WPS 中填写黄色单元格）
+      nianbao check 年报.xlsx
+      nianbao build 年报.xlsx
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--agency", help="机关全称，填入工作簿。")
+@click.option("--year", type=int, help="报告年度，如 2025。")
+@click.option("--from", "source", type=INPUT, help="用 JSON 文件中的数据填写工作簿。")
+def new(out: Path, agency: str | None, year: int | None, source: Path | None) -> None:
+    """生成标准工作簿（.xlsx），供在 Excel/WPS 中填写。
+
+    \b
+    例：nianbao new 年报.xlsx --agency 某某镇人民政府 --year 2025
+        nianbao new 年报.xlsx --from 年报.json
+    """
+    report = blank_report()
+    if source is not None:
+        checked = _checked(source)
+        unreadable = [i for i in checked.result.errors if i.code in READING_CODES]
+        if unreadable:
+            click.echo(format_issues(CheckResult(tuple(unreadable))), err=True)
+            click.echo("数据有误，未生成工作簿。", err=True)
+            sys.exit(EXIT_DATA)
+        report = checked.report
+    updates = {key: value for key, value in (("agency", agency), ("year", year)) if value is not None}
+    with cannot_run_on_error():
+        write_workbook(out, with_values(report, **updates))
+    click.echo(f"已生成工作簿：{out}")
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option("--previous", type=INPUT, help="上年的年报（工作簿或 JSON），核对上年结转和现行有效件数。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
+def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
+    """检查工作簿或 JSON：数字、合计和勾稽关系，指出每个问题所在的表、行、列和单元格。
+
+    \b
+    例：nianbao check 年报.xlsx
+        nianbao check 年报.xlsx --previous 上年年报.xlsx --json
+    """
+    result = _checked(input_path, previous).result
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        if result.ok and not result.warnings:
+            click.echo("检查通过，未发现问题。")
+        else:
+            click.echo(format_issues(result))
+    if not result.ok:
+        sys.exit(EXIT_DATA)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 JSON 文件；默认输出到屏幕。")
+def export(input_path: Path, output: Path | None) -> None:
+    """把工作簿或 JSON 导出为标准 JSON 文档（含各项总计）。
+
+    \b
+    例：nianbao export 年报.xlsx -o 年报.json
+    """
+    checked = _checked(input_path)
+    if not checked.result.ok:
+        click.echo(format_issues(checked.result), err=True)
+        click.echo("数据有误，未导出。", err=True)
+        sys.exit(EXIT_DATA)
+    text = dumps(checked.report)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with cannot_run_on_error():
+        write_text(output, text)
+    click.echo(f"已导出：{output}", err=True)
+
+
+def main() -> None:
+    """Entry point for `python -m generator`."""
+    cli(prog_name="nianbao")
+
+

@@ -1,0 +1,42 @@
+"""Writing files safely: a temporary file beside the target, renamed over it only when complete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import NianbaoError
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `path` whole, on failure it is removed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise NianbaoError(f"输出文件夹“{folder}”不存在。")
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically."""
+    try:
+        with atomic_output(path) as temporary:
+            temporary.write_bytes(data)
+    except PermissionError as exc:
+        raise NianbaoError(f"无法写入“{path}”：没有权限，或文件正在 Word/WPS 中打开。") from exc
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text to `path` atomically."""
+    write_bytes(path, text.encode("utf-8"))

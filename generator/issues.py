@@ -1,0 +1,186 @@
+"""Problems in the data as values: the catalogue of issue types, Issue and CheckResult."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from . import schema
+
+
+class Severity(str, Enum):
+    """Errors stop a report from being built; warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueType:
+    """A catalogue entry: a stable public code, a severity, a Chinese title and message template."""
+
+    code: str
+    severity: Severity
+    title: str
+    template: str
+
+    def at(self, path: str, label: str | None = None, **facts: Any) -> Issue:
+        """An issue of this type at `path`; `label` defaults to the field's label in the schema."""
+        return Issue(self.code, self.severity, path, label or default_label(path), self.template.format(**facts))
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in an input: where it is and what is wrong."""
+
+    code: str
+    severity: Severity
+    path: str
+    label: str
+    detail: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The whole Chinese message: label, location, what was found and what was expected."""
+        if self.sheet and self.cell:
+            where = f"工作表“{self.sheet}”{self.cell}"
+        elif self.sheet:
+            where = f"工作表“{self.sheet}”"
+        else:
+            where = self.path or "文件"
+        return f"{self.label}（{where}）：{self.detail}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's ISSUE object."""
+        return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell, "path": self.path}
+
+
+def default_label(path: str) -> str:
+    """The label of a path for messages: the schema's label, or a readable form of the path."""
+    field = schema.BY_PATH.get(path)
+    if field:
+        return field.label
+    match = re.fullmatch(r"overview\[(\d+)\]\.(title|text)", path)
+    if match:
+        part = "标题" if match.group(2) == "title" else "内容"
+        return f"一、总体情况 第{int(match.group(1)) + 1}个小节·{part}"
+    if path.startswith("extra."):
+        return f"自定义字段 {path[len('extra.'):]}"
+    return path
+
+
+def _order_key(issue: Issue) -> tuple[int, float, int]:
+    top = re.split(r"[.\[]", issue.path, maxsplit=1)[0]
+    rank = schema.TOP_LEVEL_KEYS.index(top) if top in schema.TOP_LEVEL_KEYS else -1
+    index = schema.FIELD_INDEX.get(issue.path)
+    if index is None:
+        match = re.match(r"overview\[(\d+)\]", issue.path)
+        index = int(match.group(1)) if match else 0
+    return rank, index, CODE_ORDER.get(issue.code, len(CODE_ORDER))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of checking one input: every issue, errors first in report order."""
+
+    issues: tuple[Issue, ...]
+
+    @classmethod
+    def of(cls, issues: Iterable[Issue]) -> CheckResult:
+        """Sort issues into report order (schema order, then code), keeping the first of duplicates."""
+        unique = list(dict.fromkeys(issues))
+        return cls(tuple(sorted(unique, key=_order_key)))
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The issues that stop a report from being built."""
+        return tuple(issue for issue in self.issues if issue.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        """The issues worth a look that do not stop the build."""
+        return tuple(issue for issue in self.issues if issue.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's object: {"ok", "errors", "warnings"}."""
+        return {
+            "ok": self.ok,
+            "errors": [issue.to_json() for issue in self.errors],
+            "warnings": [issue.to_json() for issue in self.warnings],
+        }
+
+    def flatten(self, *attrs: str) -> list[tuple[Any, ...]]:
+        """Tuples of the named attributes of each issue, for terse assertions in tests."""
+        return [tuple(getattr(issue, attr) for attr in attrs) for issue in self.issues]
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# --- reading: types and ranges ------------------------------------------------------------
+NOT_INTEGER = IssueType("not-integer", E, "不是整数", "填写“{found}”，应为不小于 0 的整数")
+NEGATIVE = IssueType("negative", E, "负数", "填写 {found}，不能为负数")
+BAD_AMOUNT = IssueType("bad-amount", E, "金额无效", "填写“{found}”，应为不小于 0 的数字（单位：万元）")
+BAD_DATE = IssueType(
+    "bad-date", E, "日期无效", "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日"
+)
+BAD_YEAR = IssueType("bad-year", E, "年度无效", "填写“{found}”，应为四位年份，如 2021")
+BAD_TEXT = IssueType("bad-text", E, "文字无效", "填写的是{found}，应为文字")
+REQUIRED = IssueType("required", E, "必填项为空", "未填写，这是必填项")
+ILLEGAL_CHARACTER = IssueType(
+    "illegal-character", E, "不可见的控制字符", "含有 Word 无法保存的控制字符 {found}（第 {position} 个字符），请删除"
+)
+BAD_TYPE = IssueType("bad-type", E, "类型不符", "应为{expected}，实际是{found}")
+UNKNOWN_KEY = IssueType("unknown-key", E, "未知的键", "不是年报数据中的键，请检查拼写{hint}")
+UNSUPPORTED_FORMAT = IssueType("unsupported-format", E, "格式版本不支持", "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）")
+LAYOUT_MISMATCH = IssueType("layout-mismatch", E, "工作簿结构与标准不符", "{found}，{expected}")
+DUPLICATE_KEY = IssueType("duplicate-key", E, "自定义字段重复", "字段名“{key}”已在第 {first} 行出现")
+BAD_KEY = IssueType("bad-key", E, "自定义字段名无效", "有值但没有字段名，请在 A 列填写字段名")
+
+# --- arithmetic ---------------------------------------------------------------------------
+ROW_TOTAL = IssueType("row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（{parts}）")
+REQUESTS_TOTAL = IssueType("requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（{parts}）")
+APPEALS_TOTAL = IssueType("appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（{parts}）")
+REQUESTS_BALANCE = IssueType(
+    "requests-balance",
+    E,
+    "勾稽关系不成立",
+    "第一项加第二项 = {new} + {carried_over} = {left}，第三项（七）总计加第四项 = {total} + {carried_forward} = {right}，两者应相等",
+)
+
+# --- dates and completeness ---------------------------------------------------------------
+DATE_BEFORE_YEAR_END = IssueType(
+    "date-before-year-end", E, "成文日期早于年度结束", "填写 {found}，成文日期应在 {year} 年 12 月 31 日之后"
+)
+DATE_LATE = IssueType("date-late", W, "成文日期晚于法定时限", "填写 {found}，晚于法定公布时限 {deadline}（{basis}）")
+TEXT_EMPTY = IssueType("text-empty", W, "内容为空", "未填写内容，年报的这一部分不宜空缺{hint}")
+
+# --- against last year's report (--previous) ----------------------------------------------
+CARRIED_OVER_MISMATCH = IssueType(
+    "carried-over-mismatch", E, "上年结转与上年报告不符", "填写 {found}，上年报告“四、结转下年度继续办理”为 {expected}"
+)
+IN_FORCE_DRIFT = IssueType(
+    "in-force-drift",
+    W,
+    "现行有效件数与上年不衔接",
+    "填写 {found}，按上年现行有效 {previous} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}（有修订时可忽略）",
+)
+PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
+
+ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().values()) if isinstance(value, IssueType))
+# Problems that leave a value unknown: a report with one of these cannot be written to a workbook.
+READING_CODES = frozenset(
+    t.code
+    for t in (NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, ILLEGAL_CHARACTER, BAD_TYPE)
+    + (UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY)
+)
+CODE_ORDER = {t.code: index for index, t in enumerate(ALL_TYPES)}

@@ -1,0 +1,118 @@
+"""The report as frozen values: every schema field by path, the overview sub-sections and custom fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from . import schema
+
+Value = int | Decimal | str | dt.date | None
+ExtraValue = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered sub-section of 一、总体情况."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The data of one annual report (年报). Totals may be None: not given, to be computed."""
+
+    values: Mapping[str, Value]
+    overview: tuple[Section, ...] = ()
+    extra: Mapping[str, ExtraValue] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __getitem__(self, path: str) -> Value:
+        return self.values[path]
+
+    @property
+    def agency(self) -> str:
+        """机关全称."""
+        return str(self.values.get("agency") or "")
+
+    @property
+    def year(self) -> int | None:
+        """报告年度."""
+        year = self.values.get("year")
+        return year if isinstance(year, int) else None
+
+
+def make_report(values: Mapping[str, Value], overview: tuple[Section, ...] = (), extra: Mapping[str, ExtraValue] | None = None) -> Report:
+    """A report from values by path; fields not given are blank (counts 0, totals not given)."""
+    full = {f.path: _blank(f.kind) for f in schema.FIELDS}
+    full.update(values)
+    return Report(MappingProxyType(full), tuple(overview), MappingProxyType(dict(extra or {})))
+
+
+def blank_report() -> Report:
+    """The report of the blank workbook: nothing filled in, the five usual overview sub-sections."""
+    return make_report({}, tuple(Section(title, "") for title in schema.DEFAULT_OVERVIEW_TITLES))
+
+
+def with_values(report: Report, **updates: Value) -> Report:
+    """The report with some values replaced."""
+    return Report(MappingProxyType({**report.values, **updates}), report.overview, report.extra)
+
+
+def _blank(kind: schema.Kind) -> Value:
+    if kind is schema.Kind.COUNT:
+        return 0
+    if kind is schema.Kind.AMOUNT:
+        return Decimal(0)
+    if kind in (schema.Kind.LINE, schema.Kind.TEXT):
+        return ""
+    return None
+
+
+def complete_values(values: Mapping[str, Value]) -> dict[str, Value]:
+    """The values with every total that was not given computed from its parts (None if a part is)."""
+    done = dict(values)
+    for rule in schema.SUM_RULES:
+        if done.get(rule.total) is None:
+            parts = [done.get(part) for part in rule.parts]
+            if all(isinstance(part, int) for part in parts):
+                done[rule.total] = sum(parts)  # type: ignore[arg-type]
+    return done
+
+
+def with_totals(report: Report) -> Report:
+    """The report with every omitted total computed."""
+    return Report(MappingProxyType(complete_values(report.values)), report.overview, report.extra)
+
+
+def json_value(value: Value) -> Any:
+    """A value as it appears in the JSON document."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    """The contract's JSON document, totals filled, keys in the contract's order."""
+    values = complete_values(report.values)
+    document: dict[str, Any] = {"format": schema.FORMAT_VERSION}
+    for f in schema.FIELDS:
+        if f.path == "problems":
+            document["overview"] = [{"title": s.title, "text": s.text} for s in report.overview]
+        node = document
+        *parents, leaf = f.path.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = json_value(values[f.path])
+    document["extra"] = dict(report.extra)
+    return _reorder(document)
+
+
+def _reorder(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: document[key] for key in schema.TOP_LEVEL_KEYS}

@@ -1,0 +1,266 @@
+"""From raw cell or JSON values to a Report: coercion per Kind, blanks, and the issues found on the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+
+from . import issues as it
+from . import schema
+from .issues import Issue
+from .model import ExtraValue, Report, Section, Value
+
+# XML 1.0 cannot hold these; Word would refuse the document.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A value as found in the input, with the workbook sheet and cell it came from."""
+
+    value: object
+    sheet: str | None = None
+    cell: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawInput:
+    """What a reader found, before coercion: the same shape for workbooks and JSON."""
+
+    values: Mapping[str, Raw]
+    overview: tuple[tuple[Raw, Raw], ...] = ()
+    extra: tuple[tuple[Raw, Raw], ...] = ()
+    issues: tuple[Issue, ...] = ()
+    skipped: frozenset[str] = frozenset()  # paths not read because their part of the input is broken
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The report read from an input, the issues found while reading, and where each path is."""
+
+    report: Report
+    issues: tuple[Issue, ...]
+    invalid: frozenset[str]
+    locations: Mapping[str, tuple[str | None, str | None]]
+
+
+class Problem(Exception):
+    """A raw value that cannot be coerced: which issue type and the facts for its message."""
+
+    def __init__(self, kind: it.IssueType, **facts: object) -> None:
+        super().__init__(kind.code)
+        self.kind = kind
+        self.facts = facts
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().replace(",", "")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def coerce_count(value: object, *, total: bool = False) -> int | None:
+    """A whole number >= 0; blank is 0 (None for a total: not given)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None if total else 0
+    if isinstance(value, bool):
+        raise Problem(it.NOT_INTEGER, found=_shown(value))
+    number: object = value
+    if isinstance(value, str):
+        text = _normal(value)
+        if not _INTEGER.fullmatch(text):
+            raise Problem(it.NOT_INTEGER, found=value)
+        number = int(Decimal(text))
+    if isinstance(number, (float, Decimal)):
+        if not Decimal(str(number)).is_finite() or number != int(number):
+            raise Problem(it.NOT_INTEGER, found=_shown(value))
+        number = int(number)
+    if not isinstance(number, int):
+        raise Problem(it.NOT_INTEGER, found=_shown(value))
+    if number < 0:
+        raise Problem(it.NEGATIVE, found=number)
+    return number
+
+
+def coerce_amount(value: object) -> Decimal:
+    """A decimal >= 0 in 万元, exactly as entered; blank is 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Decimal(0)
+    if isinstance(value, bool):
+        raise Problem(it.BAD_AMOUNT, found=_shown(value))
+    try:
+        if isinstance(value, float):
+            amount = Decimal(repr(value))
+        elif isinstance(value, (int, Decimal)):
+            amount = Decimal(value)
+        elif isinstance(value, str):
+            amount = Decimal(_normal(value))
+        else:
+            raise Problem(it.BAD_AMOUNT, found=_shown(value))
+    except InvalidOperation as exc:
+        raise Problem(it.BAD_AMOUNT, found=value) from exc
+    if not amount.is_finite():
+        raise Problem(it.BAD_AMOUNT, found=value)
+    if amount < 0:
+        raise Problem(it.NEGATIVE, found=_shown(value))
+    return amount
+
+
+def coerce_date(value: object) -> dt.date | None:
+    """A date from a date cell, 2022-01-25, 2022/1/25 or 2022年1月25日; blank is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        for pattern in _DATE_PATTERNS:
+            match = pattern.fullmatch(text)
+            if match:
+                try:
+                    return dt.date(*(int(group) for group in match.groups()))
+                except ValueError:
+                    break
+    raise Problem(it.BAD_DATE, found=_shown(value))
+
+
+def coerce_year(value: object) -> int | None:
+    """A year such as 2021 (also "2021年"); blank is None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        text = _normal(value).removesuffix("年") if isinstance(value, str) else value
+        year = coerce_count(text)
+    except Problem as exc:
+        raise Problem(it.BAD_YEAR, found=_shown(value)) from exc
+    if year is None or not 2000 <= year <= 2100:
+        raise Problem(it.BAD_YEAR, found=_shown(value))
+    return year
+
+
+def coerce_text(value: object) -> str:
+    """Text as typed, outer white space trimmed and line ends as \\n; numbers become text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise Problem(it.BAD_TEXT, found=type(value).__name__)
+    text = _shown(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    bad = ILLEGAL_XML.search(text)
+    if bad:
+        raise Problem(it.ILLEGAL_CHARACTER, found=f"U+{ord(bad.group()):04X}", position=bad.start() + 1)
+    return text
+
+
+def coerce(kind: schema.Kind, value: object) -> Value:
+    """Coerce a raw value to the Python value of a field of this kind; raises Problem."""
+    if kind is schema.Kind.COUNT:
+        return coerce_count(value)
+    if kind is schema.Kind.TOTAL:
+        return coerce_count(value, total=True)
+    if kind is schema.Kind.AMOUNT:
+        return coerce_amount(value)
+    if kind is schema.Kind.DATE:
+        return coerce_date(value)
+    if kind is schema.Kind.YEAR:
+        return coerce_year(value)
+    return coerce_text(value)
+
+
+def _issue(problem: Problem, path: str, raw: Raw) -> Issue:
+    issue = problem.kind.at(path, **problem.facts)
+    return locate(issue, raw.sheet, raw.cell)
+
+
+def locate(issue: Issue, sheet: str | None, cell: str | None) -> Issue:
+    """The issue with its workbook location attached."""
+    return Issue(issue.code, issue.severity, issue.path, issue.label, issue.detail, sheet, cell)
+
+
+def parse(raw: RawInput) -> Parsed:
+    """Coerce every raw value; a value that fails becomes an issue and None, never an exception."""
+    found: list[Issue] = list(raw.issues)
+    values: dict[str, Value] = {}
+    invalid: set[str] = set(raw.skipped)
+    locations: dict[str, tuple[str | None, str | None]] = {}
+    for field in schema.FIELDS:
+        item = raw.values.get(field.path, Raw(None))
+        locations[field.path] = (item.sheet, item.cell)
+        if field.path in raw.skipped:
+            values[field.path] = None
+            continue
+        try:
+            values[field.path] = coerce(field.kind, item.value)
+        except Problem as problem:
+            found.append(_issue(problem, field.path, item))
+            values[field.path] = None
+            invalid.add(field.path)
+    overview = _parse_overview(raw.overview, found, locations)
+    extra = _parse_extra(raw.extra, found, locations)
+    report = Report(MappingProxyType(values), overview, MappingProxyType(extra))
+    return Parsed(report, tuple(found), frozenset(invalid), MappingProxyType(locations))
+
+
+def _parse_overview(
+    rows: tuple[tuple[Raw, Raw], ...], found: list[Issue], locations: dict[str, tuple[str | None, str | None]]
+) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    for index, (title_raw, text_raw) in enumerate(rows):
+        parts: list[str] = []
+        for part, item in (("title", title_raw), ("text", text_raw)):
+            path = schema.overview_path(index, part)
+            locations[path] = (item.sheet, item.cell)
+            try:
+                parts.append(coerce_text(item.value))
+            except Problem as problem:
+                found.append(_issue(problem, path, item))
+                parts.append("")
+        sections.append(Section(*parts))
+    return tuple(sections)
+
+
+def _parse_extra(
+    rows: tuple[tuple[Raw, Raw], ...], found: list[Issue], locations: dict[str, tuple[str | None, str | None]]
+) -> dict[str, ExtraValue]:
+    extra: dict[str, ExtraValue] = {}
+    first_seen: dict[str, str | None] = {}
+    for key_raw, value_raw in rows:
+        key = key_raw.value.strip() if isinstance(key_raw.value, str) else _shown(key_raw.value or "")
+        path = f"extra.{key}"
+        if not key:
+            found.append(locate(it.BAD_KEY.at(path, label="自定义字段"), key_raw.sheet, key_raw.cell))
+            continue
+        if key in extra:
+            first = first_seen[key]
+            found.append(locate(it.DUPLICATE_KEY.at(path, key=key, first=first), key_raw.sheet, key_raw.cell))
+            continue
+        locations[path] = (value_raw.sheet, value_raw.cell)
+        first_seen[key] = key_raw.cell[1:] if key_raw.cell else path
+        value = value_raw.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            extra[key] = int(value) if float(value).is_integer() else value
+            continue
+        try:
+            extra[key] = coerce_text(value)
+        except Problem as problem:
+            found.append(_issue(problem, path, value_raw))
+    return extra

@@ -1,0 +1,142 @@
+"""The checks of format.md as pure functions over a Report; they speak in JSON paths, never in cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+
+from . import issues as it
+from . import schema
+from .issues import Issue
+from .model import Report, Value, complete_values
+
+_SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
+
+
+def _short(path: str) -> str:
+    """The row part of a field's label, for listing the parts of a sum."""
+    label = schema.BY_PATH[path].label.split(" ", 1)[1]
+    return label.rsplit("·", 1)[0] if path.startswith("requests.") and not path.endswith(".total") else label
+
+
+def _part_label(rule: schema.SumRule, path: str) -> str:
+    label = schema.BY_PATH[path].label.split(" ", 1)[1]
+    row, _, column = label.rpartition("·")
+    return column if rule.code in ("row-total", "appeals-total") else row
+
+
+def describe_parts(rule: schema.SumRule, values: Mapping[str, Value]) -> str:
+    """The non-zero parts of a sum with their labels, so a clerk finds the wrong cell unaided."""
+    shown = [f"{_part_label(rule, part)} {values[part]}" for part in rule.parts if values[part]]
+    if not shown:
+        return "各项均为 0"
+    rest = "，其余各项为 0" if len(shown) < len(rule.parts) else ""
+    return " + ".join(shown) + rest
+
+
+def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()) -> Iterator[Issue]:
+    """R2, R3 and 四's totals: every given total equals the sum of its parts (skipped if a part is bad)."""
+    values = complete_values(given)
+    for rule in schema.SUM_RULES:
+        found = given.get(rule.total)
+        if found is None or rule.total in invalid:
+            continue
+        parts = [values.get(part) for part in rule.parts]
+        if not all(isinstance(part, int) for part in parts):
+            continue
+        expected = sum(parts)  # type: ignore[arg-type]
+        if found != expected:
+            kind = _SUM_TYPES[rule.code]
+            yield kind.at(rule.total, found=found, expected=expected, parts=describe_parts(rule, values))
+
+
+def balance_issues(given: Mapping[str, Value]) -> Iterator[Issue]:
+    """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四."""
+    values = complete_values(given)
+    for rule in schema.BALANCE_RULES:
+        new, carried_over = (values.get(path) for path in rule.left)
+        total, carried_forward = (values.get(path) for path in rule.right)
+        numbers = (new, carried_over, total, carried_forward)
+        if not all(isinstance(number, int) for number in numbers):
+            continue
+        left, right = new + carried_over, total + carried_forward  # type: ignore[operator]
+        if left != right:
+            label = f"三、收到和处理申请 勾稽关系·{schema.column_label(rule.column)}"
+            yield it.REQUESTS_BALANCE.at(
+                rule.right[0],
+                label=label,
+                new=new,
+                carried_over=carried_over,
+                left=left,
+                total=total,
+                carried_forward=carried_forward,
+                right=right,
+            )
+
+
+def required_issues(report: Report, invalid: frozenset[str]) -> Iterator[Issue]:
+    """机关全称, 报告年度 and 成文日期 are present."""
+    for field in schema.FIELDS:
+        if field.required and field.path not in invalid and report[field.path] in (None, ""):
+            yield it.REQUIRED.at(field.path)
+
+
+def deadline(agency: str, year: int) -> tuple[dt.date, str]:
+    """The legal publication deadline (条例第四十九条): 31 March for a government, else 31 January."""
+    if agency.endswith("人民政府"):
+        return dt.date(year + 1, 3, 31), "人民政府年报应在次年 3 月 31 日前公布"
+    return dt.date(year + 1, 1, 31), "政府部门年报应在次年 1 月 31 日前公布"
+
+
+def date_issues(report: Report) -> Iterator[Issue]:
+    """成文日期 falls after the year's end (error) and not after the legal deadline (warning)."""
+    date, year = report["date"], report.year
+    if not isinstance(date, dt.date) or year is None:
+        return
+    shown = cn_date(date)
+    if date <= dt.date(year, 12, 31):
+        yield it.DATE_BEFORE_YEAR_END.at("date", found=shown, year=year)
+        return
+    limit, basis = deadline(report.agency, year)
+    if date > limit:
+        yield it.DATE_LATE.at("date", found=shown, deadline=cn_date(limit), basis=basis)
+
+
+def cn_date(date: dt.date) -> str:
+    """2022年1月25日: Arabic numerals, no zero padding (GB/T 9704 7.3.5.4)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def text_issues(report: Report) -> Iterator[Issue]:
+    """A section of text left empty is worth a warning."""
+    if not any(section.text for section in report.overview):
+        yield it.TEXT_EMPTY.at("overview", label=schema.HEADINGS[0], hint="")
+    for index, section in enumerate(report.overview):
+        if section.title and not section.text:
+            yield it.TEXT_EMPTY.at(schema.overview_path(index, "text"), hint=f"（小节“{section.title}”）")
+    for path in ("problems", "other_matters"):
+        if report[path] == "":
+            hint = "；没有其他事项时可写“无”" if path == "other_matters" else ""
+            yield it.TEXT_EMPTY.at(path, hint=hint)
+
+
+def previous_issues(report: Report, previous: Report) -> Iterator[Issue]:
+    """Against last year's report: 上年结转 (error) and 现行有效件数 continuity (warning)."""
+    if report.year is not None and previous.year is not None and previous.year != report.year - 1:
+        yield it.PREVIOUS_YEAR.at("year", label="上年报告", found=previous.year, expected=report.year - 1)
+    this, last = complete_values(report.values), complete_values(previous.values)
+    for column, _ in schema.APPLICANT_COLUMNS:
+        found, expected = this[f"requests.carried_over.{column}"], last[f"requests.carried_forward.{column}"]
+        if isinstance(found, int) and isinstance(expected, int) and found != expected:
+            yield it.CARRIED_OVER_MISMATCH.at(f"requests.carried_over.{column}", found=found, expected=expected)
+    for key, _ in schema.DOC_ROWS:
+        base = f"proactive.{key}."
+        numbers = [this[base + "in_force"], last[base + "in_force"], this[base + "issued"], this[base + "repealed"]]
+        if not all(isinstance(number, int) for number in numbers):
+            continue
+        found, before, issued, repealed = numbers
+        expected = before + issued - repealed  # type: ignore[operator]
+        if found != expected:
+            yield it.IN_FORCE_DRIFT.at(
+                base + "in_force", found=found, previous=before, issued=issued, repealed=repealed, expected=expected
+            )

@@ -1,0 +1,82 @@
+"""Tell input files apart by their content, and refuse what cannot or should not be opened."""
+
+from __future__ import annotations
+
+import zipfile
+from enum import Enum
+from pathlib import Path
+
+from .errors import UnreadableInput, UnsupportedInput
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 200  # a normal workbook compresses ~10:1; zip bombs go far beyond
+MAX_ENTRIES = 2000
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+class InputKind(str, Enum):
+    """The kinds of input nianbao reads."""
+
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+def sniff(path: Path) -> InputKind:
+    """The kind of an input file, judged by its content; raises a NianbaoError for anything else."""
+    head = _read_head(path)
+    if head.startswith(b"PK\x03\x04"):
+        check_xlsx_zip(path)
+        return InputKind.XLSX
+    if head.startswith(OLE2_MAGIC):
+        raise _ole2_error(path)
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if stripped.startswith((b"{", b"[")):
+        return InputKind.JSON
+    if not stripped:
+        raise UnreadableInput(f"文件“{path.name}”是空的。")
+    if path.suffix.lower() in {".xlsx", ".xlsm"} or head.startswith(b"PK"):
+        raise UnreadableInput(f"文件“{path.name}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或只是改了扩展名。")
+    raise UnsupportedInput(f"无法识别文件“{path.name}”：只支持 Excel 工作簿（.xlsx）和 JSON 文件（.json）。")
+
+
+def _read_head(path: Path) -> bytes:
+    if not path.exists():
+        raise UnreadableInput(f"找不到文件“{path}”。")
+    if path.is_dir():
+        raise UnreadableInput(f"“{path}”是文件夹，不是文件。")
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UnreadableInput(f"文件“{path.name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是年报工作簿，已拒绝读取。")
+        with path.open("rb") as handle:
+            return handle.read(4096)
+    except OSError as exc:
+        raise UnreadableInput(f"无法读取文件“{path}”：{exc.strerror or exc}。") from exc
+
+
+def _ole2_error(path: Path) -> UnsupportedInput:
+    with path.open("rb") as handle:
+        content = handle.read(MAX_FILE_BYTES)
+    if "EncryptedPackage".encode("utf-16-le") in content:
+        return UnsupportedInput(f"工作簿“{path.name}”设置了打开密码，无法读取：请在 Excel/WPS 中取消密码后再试。")
+    return UnsupportedInput(
+        f"“{path.name}”是旧版 Excel（.xls）或 WPS 表格（.et）格式：请在 Excel/WPS 中“另存为” .xlsx 格式后再试。"
+    )
+
+
+def check_xlsx_zip(path: Path) -> None:
+    """Refuse a zip that is corrupt, is not a workbook, or would expand too far (zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableInput(f"工作簿“{path.name}”已损坏，无法解压读取（{exc}）。") from exc
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise UnsupportedInput(f"“{path.name}”是 Word 文档，不是 Excel 工作簿。")
+        raise UnsupportedInput(f"“{path.name}”是压缩包，但不是 Excel 工作簿（.xlsx）。")
+    unpacked = sum(info.file_size for info in infos)
+    worst = max((info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1_000_000), default=0)
+    if len(infos) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or worst > MAX_RATIO:
+        raise UnreadableInput(f"工作簿“{path.name}”解压后过大（{unpacked // 1024 // 1024} MB），疑似异常文件，已拒绝读取。")

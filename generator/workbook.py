@@ -1,0 +1,419 @@
+"""The standard workbook: writing it (openpyxl) and reading its values back (calamine), both from the schema."""
+
+from __future__ import annotations
+
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import issues as it
+from . import schema
+from .errors import UnreadableInput
+from .files import atomic_output
+from .issues import Issue
+from .model import Report, Value
+from .parse import Raw, RawInput, locate
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+RED_FILL = PatternFill("solid", fgColor="F8CBAD")
+GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+TITLE_FONT = Font(bold=True, size=14)
+STATUS_ROW = schema.REQUESTS_TABLE.first_row + schema.REQUESTS_TABLE.n_rows + 1
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+GUIDE_LINES = (
+    "政府信息公开工作年度报告 标准工作簿（国办公开办函〔2021〕30号格式）",
+    "",
+    "填写方法：",
+    "1. 只在浅黄色单元格中填写；灰色、蓝色单元格是表格标签，已锁定（工作表保护无密码，不要改动标签、不要插入或删除行列）。",
+    "2. “基本信息”填写机关全称、报告年度（如 2021）和成文日期（如 2022-01-25）。",
+    "3. “一、总体情况”每行一个小节：标题可以修改，不需要的小节把标题和内容都清空，需要更多小节就在空行继续填写。",
+    "4. “二、主动公开”“三、依申请公开”“四、复议诉讼”按官方表格填写件数，空白按 0 计；收费金额以万元为单位，可填小数。",
+    "5. 总计（各行“总计”列、“（七）总计”行、复议诉讼“总计”）已设公式自动合计；如果直接填写数字，校验时会核对它是否等于明细之和。",
+    "6. “三、依申请公开”表下方的“勾稽关系”行自动显示每列是否满足：第一项＋第二项＝第三项（七）总计＋第四项；显示“不符”（红色）时请核对。",
+    "7. “五、问题及改进”“六、其他事项”写在 A3 单元格中，分段请按 Alt+Enter（WPS 同样）换行。",
+    "8. “自定义字段”供自定义模板使用（如 联系人、咨询电话），模板中以 extra.字段名 引用。",
+    "",
+    "填好后：",
+    "  nianbao check 本工作簿.xlsx      检查数字和勾稽关系，指出有问题的工作表和单元格",
+    "  nianbao build 本工作簿.xlsx      生成 Word 格式的年度报告",
+)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def write_workbook(path: Path, report: Report) -> None:
+    """Write the standard workbook to `path` (atomically); blank, or filled from a report."""
+    book = build_workbook(report)
+    with atomic_output(path) as temporary:
+        book.save(temporary)
+
+
+def build_workbook(report: Report) -> Workbook:
+    """The standard workbook as an openpyxl Workbook; given totals are numbers, others formulas."""
+    values: dict[str, Value] = dict(report.values)
+    book = Workbook()
+    guide = book.active
+    assert guide is not None
+    guide.title = schema.SHEET_GUIDE
+    _write_guide(guide)
+    _write_basic(book.create_sheet(schema.SHEET_BASIC), values)
+    _write_overview(book.create_sheet(schema.SHEET_OVERVIEW), report)
+    for table in schema.TABLES:
+        sheet = book.create_sheet(table.sheet)
+        _write_table(sheet, table, values)
+    _write_status_row(book[schema.SHEET_REQUESTS])
+    _write_text_sheet(book.create_sheet(schema.SHEET_PROBLEMS), schema.HEADINGS[4], values.get("problems"))
+    _write_text_sheet(book.create_sheet(schema.SHEET_OTHER), schema.HEADINGS[5], values.get("other_matters"))
+    _write_extra(book.create_sheet(schema.SHEET_EXTRA), report)
+    for sheet in book.worksheets:
+        _protect(sheet)
+    return book
+
+
+def _protect(sheet: Worksheet) -> None:
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.formatCells = False
+
+
+def _write_guide(sheet: Worksheet) -> None:
+    sheet.column_dimensions["A"].width = 120
+    for row, line in enumerate(GUIDE_LINES, start=1):
+        cell = sheet.cell(row, 1, line)
+        cell.alignment = LEFT
+    sheet["A1"].font = TITLE_FONT
+
+
+def _label(sheet: Worksheet, address: str, text: str, fill: PatternFill | None = HEADER_FILL) -> None:
+    cell = sheet[address]
+    cell.value = text
+    cell.alignment = CENTER
+    cell.border = BORDER
+    if fill:
+        cell.fill = fill
+
+
+def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CENTER) -> None:
+    cell = sheet[address]
+    cell.value = value
+    cell.fill = INPUT_FILL
+    cell.protection = UNLOCKED
+    cell.border = BORDER
+    cell.alignment = alignment
+
+
+def _cell_value(value: Value) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
+    sheet["A1"] = "基本信息"
+    sheet["A1"].font = TITLE_FONT
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 50
+    sheet.column_dimensions["C"].width = 50
+    notes = {"agency": "机关全称，如：新绛县三泉镇人民政府", "year": "报告所统计的年度，如：2021", "date": "成文日期，如：2022-01-25"}
+    for path in ("agency", "year", "date"):
+        field = schema.BY_PATH[path]
+        row = field.cell[1:]
+        _label(sheet, f"A{row}", field.label.split(" ")[1])
+        _input(sheet, field.cell, _cell_value(values.get(path)), LEFT)
+        sheet[f"C{row}"] = notes[path]
+    sheet["B5"].number_format = DATE_FORMAT
+    _validate(sheet, "whole", ["B4"], "报告年度", "请填写四位年份，如 2021。", operator="between", formula1="2000", formula2="2100")
+    _validate(sheet, "date", ["B5"], "成文日期", "请填写日期，如 2022-01-25。", operator="greaterThan", formula1="36526")
+
+
+def _write_overview(sheet: Worksheet, report: Report) -> None:
+    sheet["A1"] = schema.HEADINGS[0]
+    sheet["A1"].font = TITLE_FONT
+    for address, text in (("A2", "序号"), ("B2", "小节标题"), ("C2", "内容（分段请按 Alt+Enter）")):
+        _label(sheet, address, text)
+    sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions["B"].width = 28
+    sheet.column_dimensions["C"].width = 100
+    sections = [(section.title, section.text) for section in report.overview]
+    for index in range(max(schema.OVERVIEW_SLOTS, len(sections))):
+        row = schema.OVERVIEW_FIRST_ROW + index
+        title, text = sections[index] if index < len(sections) else ("", "")
+        _label(sheet, f"A{row}", f"（{cn_ordinal(index + 1)}）", fill=None)
+        _input(sheet, f"B{row}", title or None, LEFT)
+        _input(sheet, f"C{row}", text or None, TOP_LEFT)
+        sheet.row_dimensions[row].height = 60
+
+
+def cn_ordinal(number: int) -> str:
+    """一, 二, … 九十九: the numbering of （一）（二）…."""
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
+def _total_formula(table: schema.Table, path: str) -> str | None:
+    rule = next((rule for rule in schema.SUM_RULES if rule.total == path), None)
+    if rule is None:
+        return None
+    cells = [schema.BY_PATH[part].cell for part in rule.parts]
+    return f"=SUM({cells[0]}:{cells[-1]})"
+
+
+def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]) -> None:
+    sheet["A1"] = table.title
+    sheet["A1"].font = TITLE_FONT
+    for cell in table.cells:
+        address = table.address(cell.row, cell.col)
+        if cell.text:
+            _label(sheet, address, cell.text, HEADER_FILL if cell.header else PatternFill("solid", fgColor="EDEDED"))
+        else:
+            value = _cell_value(values.get(cell.path))
+            if value is None and cell.path in schema.TOTAL_PATHS:
+                value = _total_formula(table, cell.path)
+            _input(sheet, address, value)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            end = table.address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
+            for row in range(cell.row, cell.row + cell.rowspan):
+                for col in range(cell.col, cell.col + cell.colspan):
+                    sheet[table.address(row, col)].border = BORDER
+            sheet.merge_cells(f"{address}:{end}")
+    _size_table(sheet, table)
+    _validate_table(sheet, table)
+
+
+def _size_table(sheet: Worksheet, table: schema.Table) -> None:
+    widths = {"proactive": (22, 16, 16, 16), "requests": (8, 14, 40, *(10,) * 7), "appeals": (9,) * 15}[table.key]
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    for row in range(table.first_row, table.first_row + table.header_rows):
+        sheet.row_dimensions[row].height = 36 if table.key != "requests" or row > table.first_row else 60
+
+
+def _validate_table(sheet: Worksheet, table: schema.Table) -> None:
+    counts = [table.address(c.row, c.col) for c in table.cells if c.path and c.path != "proactive.fees"]
+    _validate(
+        sheet, "whole", counts, "件数", "请填写不小于 0 的整数；不填按 0 计。", operator="greaterThanOrEqual", formula1="0"
+    )
+    if table is schema.PROACTIVE_TABLE:
+        fee = schema.BY_PATH["proactive.fees"].cell
+        _validate(
+            sheet, "decimal", [fee], "收费金额", "单位：万元，可填小数，不小于 0。", operator="greaterThanOrEqual", formula1="0"
+        )
+
+
+def _validate(sheet: Worksheet, kind: str, cells: list[str], title: str, prompt: str, **rule: str) -> None:
+    validation = DataValidation(
+        type=kind,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=True,
+        promptTitle=title,
+        prompt=prompt,
+        errorTitle="输入有误",
+        error=prompt,
+        errorStyle="stop",
+        **rule,
+    )
+    for cell in cells:
+        validation.add(cell)
+    sheet.add_data_validation(validation)
+
+
+def _write_status_row(sheet: Worksheet) -> None:
+    first = schema.REQUESTS_TABLE.first_row + schema.REQUESTS_TABLE.header_rows
+    sheet.merge_cells(f"A{STATUS_ROW}:C{STATUS_ROW}")
+    _label(sheet, f"A{STATUS_ROW}", "勾稽关系自动校验：第一项＋第二项＝第三项（七）总计＋第四项")
+    rows = {key: first + index for index, (key, _) in enumerate(schema.REQUEST_ROWS)}
+    for index in range(len(schema.APPLICANT_COLUMNS)):
+        col = get_column_letter(4 + index)
+        formula = (
+            f'=IF({col}{rows["new"]}+{col}{rows["carried_over"]}={col}{rows["total"]}+{col}{rows["carried_forward"]},'
+            '"相符","不符")'
+        )
+        cell = sheet[f"{col}{STATUS_ROW}"]
+        cell.value = formula
+        cell.alignment = CENTER
+        cell.border = BORDER
+        cell.font = Font(bold=True)
+    area = f"D{STATUS_ROW}:J{STATUS_ROW}"
+    sheet.conditional_formatting.add(area, FormulaRule(formula=[f'D{STATUS_ROW}="不符"'], fill=RED_FILL, font=Font(color="9C0006", bold=True)))
+    sheet.conditional_formatting.add(area, FormulaRule(formula=[f'D{STATUS_ROW}="相符"'], fill=GREEN_FILL, font=Font(color="006100", bold=True)))
+    sheet.row_dimensions[STATUS_ROW].height = 36
+
+
+def _write_text_sheet(sheet: Worksheet, heading: str, text: Value) -> None:
+    sheet["A1"] = heading
+    sheet["A1"].font = TITLE_FONT
+    sheet["A2"] = "在下面的黄色单元格中填写，分段请按 Alt+Enter 换行。"
+    sheet.column_dimensions["A"].width = 120
+    _input(sheet, "A3", text or None, TOP_LEFT)
+    sheet.row_dimensions[3].height = 400
+
+
+def _write_extra(sheet: Worksheet, report: Report) -> None:
+    sheet["A1"] = "自定义字段（供自定义模板使用，模板中写 {{ extra.字段名 }}）"
+    sheet["A1"].font = TITLE_FONT
+    _label(sheet, "A2", "字段名")
+    _label(sheet, "B2", "值")
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 60
+    items = list(report.extra.items())
+    for index in range(max(schema.EXTRA_SLOTS, len(items))):
+        row = schema.EXTRA_FIRST_ROW + index
+        key, value = items[index] if index < len(items) else (None, None)
+        _input(sheet, f"A{row}", key, LEFT)
+        _input(sheet, f"B{row}", value, LEFT)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+Grid = list[list[Any]]
+
+
+def read_workbook(path: Path) -> RawInput:
+    """The raw values of a standard workbook, with a layout-mismatch issue for each broken sheet."""
+    grids = _load_grids(path)
+    found: list[Issue] = []
+    skipped: set[str] = set()
+    for sheet, checks in _layout_checks():
+        issue = _layout_issue(sheet, checks, grids)
+        if issue:
+            found.append(issue)
+            skipped.update(f.path for f in schema.FIELDS if f.sheet == sheet)
+            skipped.add(sheet)
+    values = {
+        f.path: Raw(_cell(grids.get(f.sheet), f.cell), f.sheet, f.cell)
+        for f in schema.FIELDS
+        if f.path not in skipped
+    }
+    overview = () if schema.SHEET_OVERVIEW in skipped else tuple(_overview_rows(grids[schema.SHEET_OVERVIEW]))
+    extra = () if schema.SHEET_EXTRA in skipped else tuple(_extra_rows(grids[schema.SHEET_EXTRA]))
+    paths = frozenset(p for p in skipped if p in schema.BY_PATH)
+    return RawInput(values, overview, extra, tuple(found), paths)
+
+
+def _load_grids(path: Path) -> dict[str, Grid]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = CalamineWorkbook.from_path(str(path))
+            return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    except Exception as exc:  # calamine raises its own error types for every kind of broken file
+        raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏：{exc}") from exc
+
+
+def _cell(grid: Grid | None, address: str) -> Any:
+    if grid is None:
+        return None
+    row, col = _coordinates(address)
+    if row >= len(grid) or col >= len(grid[row]):
+        return None
+    value = grid[row][col]
+    return None if value == "" else value
+
+
+def _coordinates(address: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in address if ch.isalpha())
+    number = int(address[len(letters) :])
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return number - 1, col - 1
+
+
+def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
+    yield schema.SHEET_BASIC, (("A3", "机关全称"), ("A4", "报告年度"), ("A5", "成文日期"))
+    yield schema.SHEET_OVERVIEW, (("B2", "小节标题"),)
+    for table in schema.TABLES:
+        yield table.sheet, schema.label_cells(table)
+    yield schema.SHEET_PROBLEMS, (("A1", schema.HEADINGS[4]),)
+    yield schema.SHEET_OTHER, (("A1", schema.HEADINGS[5]),)
+    yield schema.SHEET_EXTRA, (("A2", "字段名"), ("B2", "值"))
+
+
+def _squeeze(value: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    return "".join(text.split())
+
+
+_SHEET_PATH = {
+    schema.SHEET_BASIC: "agency",
+    schema.SHEET_OVERVIEW: "overview",
+    schema.SHEET_PROACTIVE: "proactive",
+    schema.SHEET_REQUESTS: "requests",
+    schema.SHEET_APPEALS: "appeals",
+    schema.SHEET_PROBLEMS: "problems",
+    schema.SHEET_OTHER: "other_matters",
+    schema.SHEET_EXTRA: "extra",
+}
+
+
+def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], grids: dict[str, Grid]) -> Issue | None:
+    path, label = _SHEET_PATH[sheet], "工作簿结构"
+    grid = grids.get(sheet)
+    if grid is None:
+        unknown = [name for name in grids if name not in schema.SHEETS]
+        guess = f"；是否把“{unknown[0]}”改回“{sheet}”？" if unknown else ""
+        issue = it.LAYOUT_MISMATCH.at(
+            path, label=label, found=f"找不到工作表“{sheet}”（现有：{'、'.join(grids)}）", expected=f"请使用标准工作簿{guess}"
+        )
+        return locate(issue, sheet, None)
+    for address, expected in checks:
+        actual = _cell(grid, address)
+        if _squeeze(actual) != _squeeze(expected):
+            found = f"应为“{expected}”，实际是“{actual or '空白'}”"
+            issue = it.LAYOUT_MISMATCH.at(path, label=label, found=found, expected=_moved_hint(grid, address, expected))
+            return locate(issue, sheet, address)
+    return None
+
+
+def _moved_hint(grid: Grid, address: str, expected: str) -> str:
+    row, col = _coordinates(address)
+    target = _squeeze(expected)
+    for r, line in enumerate(grid):
+        for c, value in enumerate(line):
+            if (r, c) != (row, col) and _squeeze(value) == target:
+                where = f"{get_column_letter(c + 1)}{r + 1}"
+                return f"这个标签现在在 {where}，可能插入或删除了行或列；请勿改动表格结构，把数据填回标准工作簿"
+    return "表格标签被修改或删除；请勿改动表格结构，可用 nianbao new 生成新的标准工作簿"
+
+
+def _overview_rows(grid: Grid) -> Iterator[tuple[Raw, Raw]]:
+    for row in range(schema.OVERVIEW_FIRST_ROW, len(grid) + 1):
+        title, text = f"B{row}", f"C{row}"
+        title_value, text_value = _cell(grid, title), _cell(grid, text)
+        if title_value is None and text_value is None:
+            continue
+        yield Raw(title_value, schema.SHEET_OVERVIEW, title), Raw(text_value, schema.SHEET_OVERVIEW, text)
+
+
+def _extra_rows(grid: Grid) -> Iterator[tuple[Raw, Raw]]:
+    for row in range(schema.EXTRA_FIRST_ROW, len(grid) + 1):
+        key, value = _cell(grid, f"A{row}"), _cell(grid, f"B{row}")
+        if key is None and value is None:
+            continue
+        yield Raw(key, schema.SHEET_EXTRA, f"A{row}"), Raw(value, schema.SHEET_EXTRA, f"B{row}")
