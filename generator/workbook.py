@@ -1,14 +1,17 @@
-"""The standard workbook: writing it (openpyxl) and reading its values back (calamine), both from the schema."""
+"""The standard workbook: writing it (openpyxl) and reading its values back (xlsxread), both from the schema."""
 
 from __future__ import annotations
 
 import unicodedata
-import warnings
 from collections.abc import Iterator
+import datetime as dt
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -23,6 +26,7 @@ from .files import atomic_output
 from .issues import Issue
 from .model import Report, Value
 from .parse import Raw, RawInput, locate
+from .xlsxread import Cells, read_values
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -36,6 +40,7 @@ TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 TITLE_FONT = Font(bold=True, size=14)
 STATUS_ROW = schema.REQUESTS_TABLE.first_row + schema.REQUESTS_TABLE.n_rows + 1
+_ROW = re.compile(r"\d+")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
 GUIDE_LINES = (
@@ -289,60 +294,44 @@ def _write_extra(sheet: Worksheet, report: Report) -> None:
 
 # --- reading -------------------------------------------------------------------------------
 
-Grid = list[list[Any]]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def read_workbook(path: Path) -> RawInput:
     """The raw values of a standard workbook, with a layout-mismatch issue for each broken sheet."""
-    grids = _load_grids(path)
+    sheets = _load_cells(path)
     found: list[Issue] = []
     skipped: set[str] = set()
     for sheet, checks in _layout_checks():
-        issue = _layout_issue(sheet, checks, grids)
+        issue = _layout_issue(sheet, checks, sheets)
         if issue:
             found.append(issue)
             skipped.update(f.path for f in schema.FIELDS if f.sheet == sheet)
             skipped.add(sheet)
     values = {
-        f.path: Raw(_cell(grids.get(f.sheet), f.cell), f.sheet, f.cell)
+        f.path: Raw(_field_value(f, sheets.get(f.sheet, {})), f.sheet, f.cell)
         for f in schema.FIELDS
         if f.path not in skipped
     }
-    overview = () if schema.SHEET_OVERVIEW in skipped else tuple(_overview_rows(grids[schema.SHEET_OVERVIEW]))
-    extra = () if schema.SHEET_EXTRA in skipped else tuple(_extra_rows(grids[schema.SHEET_EXTRA]))
+    overview = () if schema.SHEET_OVERVIEW in skipped else tuple(_overview_rows(sheets[schema.SHEET_OVERVIEW]))
+    extra = () if schema.SHEET_EXTRA in skipped else tuple(_extra_rows(sheets[schema.SHEET_EXTRA]))
     paths = frozenset(p for p in skipped if p in schema.BY_PATH)
     return RawInput(values, overview, extra, tuple(found), paths)
 
 
-def _load_grids(path: Path) -> dict[str, Grid]:
-    from python_calamine import CalamineWorkbook
-
+def _load_cells(path: Path) -> dict[str, Cells]:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = CalamineWorkbook.from_path(str(path))
-            return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
-    except Exception as exc:  # calamine raises its own error types for every kind of broken file
-        raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏：{exc}") from exc
+        return read_values(path)
+    except (KeyError, IndexError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
+        raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏或不是标准的 .xlsx 文件（{exc}）。") from exc
 
 
-def _cell(grid: Grid | None, address: str) -> Any:
-    if grid is None:
-        return None
-    row, col = _coordinates(address)
-    if row >= len(grid) or col >= len(grid[row]):
-        return None
-    value = grid[row][col]
-    return None if value == "" else value
-
-
-def _coordinates(address: str) -> tuple[int, int]:
-    letters = "".join(ch for ch in address if ch.isalpha())
-    number = int(address[len(letters) :])
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return number - 1, col - 1
+def _field_value(field: schema.Field, cells: Cells) -> Any:
+    value = cells.get(field.cell)
+    if field.kind is schema.Kind.DATE and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date cell is stored as a serial number of days; its format says "date", which we need not read.
+        return EXCEL_EPOCH + dt.timedelta(days=int(value)) if 1 <= value < 2958466 else value
+    return value
 
 
 def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
@@ -372,48 +361,48 @@ _SHEET_PATH = {
 }
 
 
-def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], grids: dict[str, Grid]) -> Issue | None:
+def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[str, Cells]) -> Issue | None:
     path, label = _SHEET_PATH[sheet], "工作簿结构"
-    grid = grids.get(sheet)
-    if grid is None:
-        unknown = [name for name in grids if name not in schema.SHEETS]
+    cells = sheets.get(sheet)
+    if cells is None:
+        unknown = [name for name in sheets if name not in schema.SHEETS]
         guess = f"；是否把“{unknown[0]}”改回“{sheet}”？" if unknown else ""
         issue = it.LAYOUT_MISMATCH.at(
-            path, label=label, found=f"找不到工作表“{sheet}”（现有：{'、'.join(grids)}）", expected=f"请使用标准工作簿{guess}"
+            path, label=label, found=f"找不到工作表“{sheet}”（现有：{'、'.join(sheets)}）", expected=f"请使用标准工作簿{guess}"
         )
         return locate(issue, sheet, None)
     for address, expected in checks:
-        actual = _cell(grid, address)
+        actual = cells.get(address)
         if _squeeze(actual) != _squeeze(expected):
             found = f"应为“{expected}”，实际是“{actual or '空白'}”"
-            issue = it.LAYOUT_MISMATCH.at(path, label=label, found=found, expected=_moved_hint(grid, address, expected))
+            issue = it.LAYOUT_MISMATCH.at(path, label=label, found=found, expected=_moved_hint(cells, address, expected))
             return locate(issue, sheet, address)
     return None
 
 
-def _moved_hint(grid: Grid, address: str, expected: str) -> str:
-    row, col = _coordinates(address)
+def _moved_hint(cells: Cells, address: str, expected: str) -> str:
     target = _squeeze(expected)
-    for r, line in enumerate(grid):
-        for c, value in enumerate(line):
-            if (r, c) != (row, col) and _squeeze(value) == target:
-                where = f"{get_column_letter(c + 1)}{r + 1}"
-                return f"这个标签现在在 {where}，可能插入或删除了行或列；请勿改动表格结构，把数据填回标准工作簿"
+    for where, value in cells.items():
+        if where != address and _squeeze(value) == target:
+            return f"这个标签现在在 {where}，可能插入或删除了行或列；请勿改动表格结构，把数据填回标准工作簿"
     return "表格标签被修改或删除；请勿改动表格结构，可用 nianbao new 生成新的标准工作簿"
 
 
-def _overview_rows(grid: Grid) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.OVERVIEW_FIRST_ROW, len(grid) + 1):
+def _last_row(cells: Cells) -> int:
+    return max((int(_ROW.search(address).group()) for address in cells), default=0)  # type: ignore[union-attr]
+
+
+def _overview_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
+    for row in range(schema.OVERVIEW_FIRST_ROW, _last_row(cells) + 1):
         title, text = f"B{row}", f"C{row}"
-        title_value, text_value = _cell(grid, title), _cell(grid, text)
-        if title_value is None and text_value is None:
+        if cells.get(title) is None and cells.get(text) is None:
             continue
-        yield Raw(title_value, schema.SHEET_OVERVIEW, title), Raw(text_value, schema.SHEET_OVERVIEW, text)
+        yield Raw(cells.get(title), schema.SHEET_OVERVIEW, title), Raw(cells.get(text), schema.SHEET_OVERVIEW, text)
 
 
-def _extra_rows(grid: Grid) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.EXTRA_FIRST_ROW, len(grid) + 1):
-        key, value = _cell(grid, f"A{row}"), _cell(grid, f"B{row}")
-        if key is None and value is None:
+def _extra_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
+    for row in range(schema.EXTRA_FIRST_ROW, _last_row(cells) + 1):
+        key, value = f"A{row}", f"B{row}"
+        if cells.get(key) is None and cells.get(value) is None:
             continue
-        yield Raw(key, schema.SHEET_EXTRA, f"A{row}"), Raw(value, schema.SHEET_EXTRA, f"B{row}")
+        yield Raw(cells.get(key), schema.SHEET_EXTRA, key), Raw(cells.get(value), schema.SHEET_EXTRA, value)

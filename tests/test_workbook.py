@@ -1,0 +1,182 @@
+"""The standard workbook: what `new` writes, and what the reader makes of edits a clerk might do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from builders import valid_report, write_xlsx
+from generator import schema
+from generator.check import load
+from generator.model import blank_report, complete_values, with_totals
+from generator.workbook import STATUS_ROW
+
+
+@pytest.fixture
+def blank(tmp_path: Path) -> Path:
+    return write_xlsx(tmp_path / "blank.xlsx", blank_report())
+
+
+def edit(path: Path, sheet: str, cell: str, value: Any) -> Path:
+    book = openpyxl.load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+    return path
+
+
+def test_sheets_in_order(blank: Path) -> None:
+    assert openpyxl.load_workbook(blank).sheetnames == list(schema.SHEETS)
+
+
+def test_input_cells_unlocked_and_shaded_labels_locked(blank: Path) -> None:
+    book = openpyxl.load_workbook(blank)
+    for field in schema.FIELDS:
+        cell = book[field.sheet][field.cell]
+        assert cell.protection.locked is False, field.path
+        assert cell.fill.fgColor.rgb.endswith("FFF2CC"), field.path
+    for table in schema.TABLES:
+        sheet = book[table.sheet]
+        assert sheet.protection.sheet is True
+        assert sheet.protection.password is None
+        for address, text in schema.label_cells(table):
+            assert sheet[address].value == text
+            assert sheet[address].protection.locked is True
+
+
+def test_merged_headers_follow_the_official_table(blank: Path) -> None:
+    sheet = openpyxl.load_workbook(blank)[schema.SHEET_REQUESTS]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A3:C5", "D3:J3", "D4:D5", "E4:I4", "J4:J5", "A8:A29", "B10:B17", "B29:C29", "A30:C30"} <= merged
+    appeals = {str(r) for r in openpyxl.load_workbook(blank)[schema.SHEET_APPEALS].merged_cells.ranges}
+    assert {"A3:E3", "F3:O3", "F4:J4", "K4:O4", "A4:A5"} <= appeals
+
+
+def test_data_validation_on_every_count_fee_date_and_year(blank: Path) -> None:
+    book = openpyxl.load_workbook(blank)
+    for field in schema.FIELDS:
+        if field.kind in (schema.Kind.LINE, schema.Kind.TEXT):
+            continue
+        rules = [dv for dv in book[field.sheet].data_validations.dataValidation if field.cell in dv.sqref]
+        assert len(rules) == 1, field.path
+        rule = rules[0]
+        expected = {schema.Kind.COUNT: "whole", schema.Kind.TOTAL: "whole", schema.Kind.AMOUNT: "decimal",
+                    schema.Kind.DATE: "date", schema.Kind.YEAR: "whole"}[field.kind]
+        assert rule.type == expected
+        assert rule.showErrorMessage and rule.showInputMessage and rule.prompt and rule.error
+
+
+def test_totals_are_live_formulas_and_status_row_is_there(blank: Path) -> None:
+    sheet = openpyxl.load_workbook(blank)[schema.SHEET_REQUESTS]
+    assert sheet["D29"].value == "=SUM(D8:D28)"
+    assert sheet["J6"].value == "=SUM(D6:I6)"
+    assert sheet[f"D{STATUS_ROW}"].value == '=IF(D6+D7=D29+D30,"相符","不符")'
+    assert sheet.conditional_formatting
+    assert openpyxl.load_workbook(blank)[schema.SHEET_APPEALS]["E6"].value == "=SUM(A6:D6)"
+
+
+def test_blank_workbook_reads_as_zeros(blank: Path) -> None:
+    checked = load(blank)
+    assert {code for code, in checked.result.flatten("code")} == {"required", "text-empty"}
+    values = complete_values(checked.report.values)
+    assert all(values[f.path] == 0 for f in schema.FIELDS if f.kind in (schema.Kind.COUNT, schema.Kind.TOTAL))
+
+
+def test_filled_workbook_round_trips(tmp_path: Path) -> None:
+    report = with_totals(valid_report(**{"requests.new.research": 4, "requests.granted.research": 4, "proactive.fees": 24252.311082}))
+    checked = load(write_xlsx(tmp_path / "r.xlsx", report))
+    assert checked.result.ok
+    assert str(checked.report["proactive.fees"]) == "24252.311082"
+    assert complete_values(checked.report.values) == complete_values(report.values) | {"proactive.fees": checked.report["proactive.fees"]}
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "code"),
+    [
+        (schema.SHEET_REQUESTS, "D8", "两件", "not-integer"),
+        (schema.SHEET_REQUESTS, "E6", -1, "negative"),
+        (schema.SHEET_REQUESTS, "F20", 2.5, "not-integer"),
+        (schema.SHEET_REQUESTS, "G9", "#REF!", "not-integer"),
+        (schema.SHEET_REQUESTS, "H10", True, "not-integer"),
+        (schema.SHEET_PROACTIVE, "B16", "很多", "bad-amount"),
+        (schema.SHEET_BASIC, "B5", "下个月", "bad-date"),
+        (schema.SHEET_BASIC, "B4", "去年", "bad-year"),
+        (schema.SHEET_APPEALS, "K6", "1件", "not-integer"),
+    ],
+)
+def test_bad_cell_is_reported_at_that_cell_only(blank: Path, sheet: str, cell: str, value: Any, code: str) -> None:
+    path = write_xlsx(blank.parent / "r.xlsx", valid_report())
+    result = load(edit(path, sheet, cell, value)).result
+    assert result.flatten("code", "sheet", "cell") == [(code, sheet, cell)]
+
+
+@pytest.mark.parametrize("value", ["3", " 3 ", "３", 3])
+def test_numbers_typed_as_text_are_accepted(blank: Path, value: Any) -> None:
+    path = write_xlsx(blank.parent / "r.xlsx", valid_report())
+    edit(path, schema.SHEET_REQUESTS, "D6", value)
+    edit(path, schema.SHEET_REQUESTS, "D8", 3)
+    checked = load(path)
+    assert checked.result.ok
+    assert checked.report["requests.new.natural_person"] == 3
+
+
+@pytest.mark.parametrize("value", [dt.datetime(2022, 1, 25), "2022-01-25", "2022/1/25", "2022年1月25日"])
+def test_dates_in_any_usual_form(blank: Path, value: Any) -> None:
+    path = edit(write_xlsx(blank.parent / "r.xlsx", valid_report()), schema.SHEET_BASIC, "B5", value)
+    assert load(path).report["date"] == dt.date(2022, 1, 25)
+
+
+def test_number_typed_over_a_formula_is_a_given_total(blank: Path) -> None:
+    path = write_xlsx(blank.parent / "r.xlsx", valid_report())
+    edit(path, schema.SHEET_REQUESTS, "D8", 2)
+    edit(path, schema.SHEET_REQUESTS, "D6", 2)
+    edit(path, schema.SHEET_REQUESTS, "D29", 0)
+    result = load(path).result
+    assert ("requests-total", "D29") in result.flatten("code", "cell")
+
+
+def test_renamed_sheet_is_named(blank: Path) -> None:
+    book = openpyxl.load_workbook(blank)
+    book[schema.SHEET_REQUESTS].title = "依申请公开"
+    book.save(blank)
+    result = load(blank).result
+    layout = [issue for issue in result.issues if issue.code == "layout-mismatch"]
+    assert [(i.sheet, i.cell, i.path) for i in layout] == [(schema.SHEET_REQUESTS, None, "requests")]
+    assert "是否把“依申请公开”改回“三、依申请公开”" in layout[0].message
+    assert not any(issue.path.startswith("requests.") for issue in result.issues)
+
+
+def test_inserted_row_is_reported_with_where_the_label_went(blank: Path) -> None:
+    book = openpyxl.load_workbook(blank)
+    book[schema.SHEET_REQUESTS].insert_rows(8)
+    book.save(blank)
+    result = load(blank).result
+    layout = [issue for issue in result.issues if issue.code == "layout-mismatch"]
+    assert [(i.sheet, i.cell) for i in layout] == [(schema.SHEET_REQUESTS, "A8")]
+    assert "A9" in layout[0].message
+    assert not any(issue.path.startswith("requests.") for issue in result.issues)
+
+
+def test_custom_fields_are_read(blank: Path) -> None:
+    path = edit(blank, schema.SHEET_EXTRA, "A3", "联系人")
+    edit(path, schema.SHEET_EXTRA, "B3", "张三")
+    edit(path, schema.SHEET_EXTRA, "A4", "电话")
+    edit(path, schema.SHEET_EXTRA, "B4", 12345678)
+    edit(path, schema.SHEET_EXTRA, "A5", "联系人")
+    edit(path, schema.SHEET_EXTRA, "B5", "李四")
+    checked = load(path)
+    assert dict(checked.report.extra) == {"联系人": "张三", "电话": 12345678}
+    assert ("duplicate-key", "A5") in checked.result.flatten("code", "cell")
+
+
+def test_overview_rows_are_read_in_order_and_blank_rows_skipped(blank: Path) -> None:
+    path = edit(blank, schema.SHEET_OVERVIEW, "C3", "第一段\n第二段")
+    edit(path, schema.SHEET_OVERVIEW, "B4", None)
+    edit(path, schema.SHEET_OVERVIEW, "B10", "新增小节")
+    edit(path, schema.SHEET_OVERVIEW, "C10", "内容")
+    sections = load(path).report.overview
+    assert [s.title for s in sections] == ["主动公开政府信息情况", "政府信息管理情况", "政府信息公开平台建设情况", "监督保障情况", "新增小节"]
+    assert sections[0].text == "第一段\n第二段"
