@@ -76,12 +76,22 @@ def default_label(path: str) -> str:
 
 def _order_key(issue: Issue) -> tuple[int, float, int]:
     top = re.split(r"[.\[]", issue.path, maxsplit=1)[0]
-    rank = schema.TOP_LEVEL_KEYS.index(top) if top in schema.TOP_LEVEL_KEYS else -1
-    index = schema.FIELD_INDEX.get(issue.path)
-    if index is None:
-        match = re.match(r"overview\[(\d+)\]", issue.path)
-        index = int(match.group(1)) if match else 0
+    rank = schema.TOP_LEVEL_KEYS.index(top) if top in schema.TOP_LEVEL_KEYS else len(schema.TOP_LEVEL_KEYS)
+    match = re.match(r"overview\[(\d+)\]", issue.path)
+    index = int(match.group(1)) if match else _field_index(issue.path)
     return rank, index, CODE_ORDER.get(issue.code, len(CODE_ORDER))
+
+
+def _field_index(path: str) -> float:
+    """The schema position of a path, or of the first field under it, or of its nearest parent."""
+    while path:
+        if path in schema.FIELD_INDEX:
+            return schema.FIELD_INDEX[path]
+        below = [index for known, index in schema.FIELD_INDEX.items() if known.startswith(path + ".")]
+        if below:
+            return min(below) - 0.5
+        path = path.rpartition(".")[0]
+    return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +157,9 @@ DUPLICATE_KEY = IssueType("duplicate-key", E, "自定义字段重复", "字段�
 BAD_KEY = IssueType("bad-key", E, "自定义字段名无效", "有值但没有字段名，请在 A 列填写字段名")
 
 # --- arithmetic ---------------------------------------------------------------------------
-ROW_TOTAL = IssueType("row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（{parts}）")
-REQUESTS_TOTAL = IssueType("requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（{parts}）")
-APPEALS_TOTAL = IssueType("appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（{parts}）")
+ROW_TOTAL = IssueType("row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（明细：{parts}）")
+REQUESTS_TOTAL = IssueType("requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）")
+APPEALS_TOTAL = IssueType("appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）")
 REQUESTS_BALANCE = IssueType(
     "requests-balance",
     E,

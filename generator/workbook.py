@@ -118,9 +118,11 @@ def _label(sheet: Worksheet, address: str, text: str, fill: PatternFill | None =
         cell.fill = fill
 
 
-def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CENTER) -> None:
+def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CENTER, formula: bool = False) -> None:
     cell = sheet[address]
     cell.value = value
+    if isinstance(value, str) and not formula:
+        cell.data_type = "s"  # openpyxl would take text starting with "=" for a formula
     cell.fill = INPUT_FILL
     cell.protection = UNLOCKED
     cell.border = BORDER
@@ -178,10 +180,8 @@ def cn_ordinal(number: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def _total_formula(table: schema.Table, path: str) -> str | None:
-    rule = next((rule for rule in schema.SUM_RULES if rule.total == path), None)
-    if rule is None:
-        return None
+def _total_formula(path: str) -> str:
+    rule = next(rule for rule in schema.SUM_RULES if rule.total == path)
     cells = [schema.BY_PATH[part].cell for part in rule.parts]
     return f"=SUM({cells[0]}:{cells[-1]})"
 
@@ -195,9 +195,8 @@ def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]
             _label(sheet, address, cell.text, HEADER_FILL if cell.header else PatternFill("solid", fgColor="EDEDED"))
         else:
             value = _cell_value(values.get(cell.path))
-            if value is None and cell.path in schema.TOTAL_PATHS:
-                value = _total_formula(table, cell.path)
-            _input(sheet, address, value)
+            formula = value is None and cell.path in schema.TOTAL_PATHS
+            _input(sheet, address, _total_formula(cell.path) if formula else value, formula=formula)
         if cell.rowspan > 1 or cell.colspan > 1:
             end = table.address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
             for row in range(cell.row, cell.row + cell.rowspan):

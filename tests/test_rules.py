@@ -59,7 +59,7 @@ def test_row_total_message_lists_the_parts() -> None:
     assert result.flatten("code", "path") == [("row-total", "requests.new.total"), ("requests-balance", "requests.total.total")]
     assert result.issues[0].message == (
         "三、收到和处理申请 一、本年新收政府信息公开申请数量·总计（requests.new.total）："
-        "填写 2，按本行各列合计应为 3（自然人 2 + 商业企业 1，其余各项为 0）"
+        "填写 2，按本行各列合计应为 3（明细：自然人 2 + 商业企业 1，其余各项为 0）"
     )
 
 

@@ -1,0 +1,144 @@
+"""The command line: exit statuses, streams, and that --json equals the library's result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from builders import ROOT, valid_report, write_json, write_xlsx
+from generator import schema
+from generator.check import load
+from generator.cli import cli
+
+SEED_PRINTED_XLSX = ROOT / "inputs" / "seed-as-printed.xlsx"
+SEED_PRINTED_JSON = ROOT / "inputs" / "seed-as-printed.json"
+SEED_XLSX = ROOT / "inputs" / "seed.xlsx"
+SEED_JSON = ROOT / "inputs" / "seed.json"
+
+
+def test_seed_as_printed_fails_naming_the_total_row(runner: CliRunner) -> None:
+    for path, where in ((SEED_PRINTED_XLSX, "sheet_cell"), (SEED_PRINTED_JSON, "path")):
+        result = runner.invoke(cli, ["check", str(path), "--json"])
+        assert result.exit_code == 1
+        errors = json.loads(result.stdout)["errors"]
+        located = [(e["code"], e["cell"] if where == "sheet_cell" else e["path"]) for e in errors]
+        if where == "sheet_cell":
+            assert located == [("requests-total", "D29"), ("requests-balance", "D29"), ("requests-total", "J29"), ("requests-balance", "J29")]
+        else:
+            assert located == [
+                ("requests-total", "requests.total.natural_person"),
+                ("requests-balance", "requests.total.natural_person"),
+                ("requests-total", "requests.total.total"),
+                ("requests-balance", "requests.total.total"),
+            ]
+        assert "填写 0，按明细合计应为 2" in errors[0]["message"]
+
+
+def test_corrected_seed_passes(runner: CliRunner) -> None:
+    for path in (SEED_XLSX, SEED_JSON):
+        result = runner.invoke(cli, ["check", str(path)], catch_exceptions=False)
+        assert (result.exit_code, result.stdout) == (0, "检查通过，未发现问题。\n")
+
+
+def test_check_wording_golden(runner: CliRunner, golden: Callable[[str, str], None]) -> None:
+    result = runner.invoke(cli, ["check", str(SEED_PRINTED_XLSX)])
+    golden("check-seed-as-printed.txt", result.stdout)
+
+
+def test_json_output_equals_library_result(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", str(SEED_PRINTED_XLSX), "--json"])
+    assert json.loads(result.stdout) == load(SEED_PRINTED_XLSX).result.to_json()
+
+
+def test_warnings_only_exit_0(runner: CliRunner, tmp_path: Path) -> None:
+    path = write_json(tmp_path / "r.json", valid_report(problems=""))
+    result = runner.invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("警告  五、存在的主要问题及改进情况（problems）：未填写内容")
+    assert result.stdout.endswith("共 0 个错误、1 个警告。\n")
+
+
+def test_previous_option(runner: CliRunner, tmp_path: Path) -> None:
+    import datetime as dt
+
+    last = write_json(tmp_path / "2020.json", valid_report(year=2020, date=dt.date(2021, 1, 10), **{"requests.carried_forward.research": 1, "requests.new.research": 1, "requests.granted.research": 0}))
+    this = write_xlsx(tmp_path / "2021.xlsx", valid_report())
+    result = runner.invoke(cli, ["check", str(this), "--previous", str(last), "--json"])
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["code"], e["cell"]) for e in errors] == [("carried-over-mismatch", "F7"), ("carried-over-mismatch", "J7")]
+
+
+def test_export_writes_the_document_with_totals(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(cli, ["export", str(SEED_XLSX), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert json.loads(out.read_text("utf-8")) == json.loads(SEED_JSON.read_text("utf-8"))
+    stdout = runner.invoke(cli, ["export", str(SEED_XLSX)]).stdout
+    assert stdout == SEED_JSON.read_text("utf-8")
+
+
+def test_export_with_errors_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(cli, ["export", str(SEED_PRINTED_XLSX), "-o", str(out)])
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert "requests" not in result.stdout
+    assert "（七）总计·自然人" in result.stderr
+
+
+def test_export_keeps_an_existing_file_when_input_is_bad(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+    runner.invoke(cli, ["export", str(SEED_PRINTED_XLSX), "-o", str(out)])
+    assert out.read_text("utf-8") == "old"
+
+
+def test_new_blank_with_agency_and_year(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "新.xlsx"
+    result = runner.invoke(cli, ["new", str(out), "--agency", "某某镇人民政府", "--year", "2025"], catch_exceptions=False)
+    assert result.exit_code == 0
+    sheet = openpyxl.load_workbook(out)[schema.SHEET_BASIC]
+    assert (sheet["B3"].value, sheet["B4"].value, sheet["B5"].value) == ("某某镇人民政府", 2025, None)
+
+
+def test_new_from_json_reproduces_printed_errors(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "printed.xlsx"
+    result = runner.invoke(cli, ["new", str(out), "--from", str(SEED_PRINTED_JSON)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert openpyxl.load_workbook(out)[schema.SHEET_REQUESTS]["D29"].value == 0
+    assert load(out).result.flatten("code", "cell") == load(SEED_PRINTED_XLSX).result.flatten("code", "cell")
+
+
+def test_new_from_unreadable_json_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text('{"agency": "x", "requests": {"new": {"natural_person": "两件"}}}', encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(cli, ["new", str(out), "--from", str(source)])
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert "not-integer" not in result.stderr and "两件" in result.stderr
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["check"]).exit_code == 2
+    assert runner.invoke(cli, ["nonsense"]).exit_code == 2
+
+
+def test_every_command_has_chinese_help(runner: CliRunner) -> None:
+    for command in cli.commands:
+        result = runner.invoke(cli, [command, "--help"])
+        assert result.exit_code == 0
+        assert "例：" in result.stdout, command
+
+
+def test_python_dash_m_works() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, check=True)
+    assert "nianbao" in result.stdout

@@ -1,0 +1,38 @@
+"""inputs/ (and later samples/) are generated from the code: regenerating them changes nothing."""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from pathlib import Path
+
+from builders import ROOT
+from generator.check import load
+from generator.jsonio import dumps
+
+spec = importlib.util.spec_from_file_location("regenerate", ROOT / "scripts" / "regenerate.py")
+assert spec and spec.loader
+regenerate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(regenerate)
+
+VOLATILE = {"docProps/core.xml"}  # holds the time of saving
+
+
+def zip_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name not in VOLATILE}
+
+
+def test_inputs_match_the_code(tmp_path: Path) -> None:
+    for fresh in regenerate.write_inputs(tmp_path):
+        committed = ROOT / "inputs" / fresh.name
+        assert committed.exists(), f"{committed} missing: run python scripts/regenerate.py"
+        if fresh.suffix == ".xlsx":
+            assert zip_parts(fresh) == zip_parts(committed), f"{committed.name} drifted: run python scripts/regenerate.py"
+        else:
+            assert fresh.read_text("utf-8") == committed.read_text("utf-8"), f"{committed.name} drifted"
+
+
+def test_seed_json_is_in_canonical_form() -> None:
+    seed = ROOT / "inputs" / "seed.json"
+    assert dumps(load(seed).report) == seed.read_text("utf-8")

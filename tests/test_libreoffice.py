@@ -1,0 +1,57 @@
+"""The workbook opened in LibreOffice computes its formulas and the status row; the reader reads the results."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builders import ROOT, valid_report
+from generator import schema
+from generator.check import load
+from generator.model import complete_values
+from generator.xlsxread import read_values
+from generator.workbook import STATUS_ROW, write_workbook
+
+SOFFICE = shutil.which("soffice")
+REQUIRED = os.environ.get("NIANBAO_REQUIRE_LIBREOFFICE") == "1"
+pytestmark = pytest.mark.skipif(SOFFICE is None and not REQUIRED, reason="LibreOffice (soffice) is not installed")
+
+
+def recalculate(source: Path, folder: Path) -> Path:
+    """Open and save the workbook with LibreOffice headless, which computes and caches formula values."""
+    assert SOFFICE, "NIANBAO_REQUIRE_LIBREOFFICE=1 but soffice is missing"
+    folder.mkdir()
+    profile = folder / "profile"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx", "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder / source.name
+
+
+def test_formulas_and_status_computed_by_libreoffice(tmp_path: Path) -> None:
+    report = valid_report(**{"requests.new.natural_person": 3, "requests.granted.natural_person": 2, "requests.carried_forward.natural_person": 1})
+    source = tmp_path / "filled.xlsx"
+    write_workbook(source, report)
+    assert load(source).report["requests.total.natural_person"] is None  # formula, never calculated
+    done = recalculate(source, tmp_path / "lo")
+    checked = load(done)
+    assert checked.result.ok, checked.result.flatten("code", "cell")
+    assert checked.report["requests.total.natural_person"] == 2  # cached value read as a given total
+    assert checked.report["requests.new.total"] == 3
+    assert dict(checked.report.values) == complete_values(report.values) | {"proactive.fees": checked.report["proactive.fees"]}
+    status = read_values(done)[schema.SHEET_REQUESTS]
+    assert [status[f"{col}{STATUS_ROW}"] for col in "DEFGHIJ"] == ["相符"] * 7
+
+
+def test_status_row_shows_the_seed_error(tmp_path: Path) -> None:
+    done = recalculate(ROOT / "inputs" / "seed-as-printed.xlsx", tmp_path / "lo")
+    status = read_values(done)[schema.SHEET_REQUESTS]
+    assert [status[f"{col}{STATUS_ROW}"] for col in "DEFGHIJ"] == ["不符", "相符", "相符", "相符", "相符", "相符", "不符"]
+    assert load(done).result.flatten("code", "cell")[:2] == [("requests-total", "D29"), ("requests-balance", "D29")]

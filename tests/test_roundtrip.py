@@ -1,0 +1,90 @@
+"""Property tests: random valid reports round-trip through JSON and the workbook and pass check."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import schema
+from generator.check import check_report, load
+from generator.jsonio import dumps
+from generator.model import Report, with_values
+from generator.workbook import write_workbook
+from strategies import normal, valid_reports
+
+SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="nianbao-prop-"))
+
+
+@given(valid_reports())
+@settings(max_examples=60, deadline=None)
+def test_json_round_trip_is_identity_and_passes(report: Report) -> None:
+    path = _folder() / "r.json"
+    path.write_text(dumps(report), encoding="utf-8")
+    checked = load(path)
+    assert checked.result.ok, checked.result.flatten("code", "path")
+    assert normal(checked.report) == normal(report)
+    assert json.loads(dumps(checked.report)) == json.loads(dumps(report))
+
+
+@given(valid_reports())
+@SLOW
+def test_workbook_round_trip_is_identity_and_passes(report: Report) -> None:
+    path = _folder() / "r.xlsx"
+    write_workbook(path, report)
+    checked = load(path)
+    assert checked.result.ok, checked.result.flatten("code", "path")
+    assert normal(checked.report) == normal(report)
+
+
+def _affected(path: str) -> set[str]:
+    """The paths whose checks may fire when the value at `path` changes."""
+    near = {path}
+    for rule in schema.SUM_RULES:
+        if path == rule.total or path in rule.parts:
+            near.add(rule.total)
+    for rule in schema.BALANCE_RULES:
+        if path in rule.left + rule.right:
+            near.add(rule.right[0])
+    # a row total changes the column sum it is part of, which the (七)总计 rules and R1 check
+    return near
+
+
+# Fields that take part in a sum or in the 勾稽关系 (the others have no arithmetic to break).
+NUMERIC = sorted(
+    {p for rule in schema.SUM_RULES for p in (rule.total, *rule.parts)}
+    | {p for rule in schema.BALANCE_RULES for p in rule.left + rule.right},
+    key=schema.FIELD_INDEX.__getitem__,
+)
+
+
+@given(valid_reports(give_totals=True), st.sampled_from(NUMERIC), st.integers(1, 5))
+@settings(max_examples=200, deadline=None)
+def test_single_change_is_reported_at_that_cell_or_the_sums_it_breaks(report: Report, path: str, delta: int) -> None:
+    changed = with_values(report, **{path: report[path] + delta})  # type: ignore[operator]
+    result = check_report(changed)
+    assert not result.ok
+    assert {issue.path for issue in result.errors} <= _affected(path)
+
+
+@given(valid_reports(give_totals=True), st.sampled_from(NUMERIC), st.integers(1, 5))
+@SLOW
+def test_single_cell_change_in_workbook_names_that_cell_or_its_sums(report: Report, path: str, delta: int) -> None:
+    file = _folder() / "r.xlsx"
+    write_workbook(file, report)
+    field = schema.BY_PATH[path]
+    book = openpyxl.load_workbook(file)
+    book[field.sheet][field.cell] = report[path] + delta  # type: ignore[operator]
+    book.save(file)
+    result = load(file).result
+    cells = {schema.BY_PATH[p].cell for p in _affected(path)}
+    assert not result.ok
+    assert {(issue.sheet, issue.cell) for issue in result.errors} <= {(field.sheet, c) for c in cells}
