@@ -5,14 +5,21 @@ Run from the project root:  python scripts/regenerate.py
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.build import docx_to_pdf, render_report  # noqa: E402
 from generator.check import read_raw  # noqa: E402
+from generator.render import prepare  # noqa: E402
+from generator.defaulttemplate import build_default_template  # noqa: E402
 from generator.jsonio import document_to_raw, dumps  # noqa: E402
 from generator.model import blank_report  # noqa: E402
 from generator.parse import parse  # noqa: E402
@@ -44,9 +51,48 @@ def write_inputs(folder: Path) -> list[Path]:
     return [folder / name for name in [*written, "seed-as-printed.json"]]
 
 
+def write_template(folder: Path) -> Path:
+    """The default template, built from code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "default.docx"
+    build_default_template(path)
+    return path
+
+
+def render_seed_docx(template: Path) -> bytes:
+    """The corrected seed report rendered with a template."""
+    return render_report(parse(read_raw(SEED)[0]).report, prepare(template))
+
+
+def write_samples(folder: Path, template: Path, previews: bool = True) -> list[Path]:
+    """samples/: the seed report as DOCX, and (with LibreOffice and pdftoppm) as PDF and PNG pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    docx = render_seed_docx(template)
+    written = [folder / "seed.docx"]
+    written[0].write_bytes(docx)
+    if previews:
+        pdf = folder / "seed.pdf"
+        pdf.write_bytes(docx_to_pdf(docx, "seed.docx"))
+        for old in folder.glob("seed-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(folder / "seed")], check=True)
+        (folder / "seed.docx.sha256").write_text(docx_digest(docx) + "\n", encoding="utf-8")
+        written += [pdf, *sorted(folder.glob("seed-*.png"))]
+    return written
+
+
+def docx_digest(docx: bytes) -> str:
+    """A digest of the rendered parts, recorded beside the PDF/PNG made from them."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        parts = b"".join(archive.read(name) for name in sorted(archive.namelist()))
+    return hashlib.sha256(parts).hexdigest()
+
+
 def main() -> None:
     """Regenerate everything derived from the code."""
-    for path in write_inputs(ROOT / "inputs"):
+    template = write_template(ROOT / "templates")
+    paths = [template, *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
+    for path in paths:
         print(path.relative_to(ROOT))
 
 

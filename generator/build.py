@@ -1,0 +1,118 @@
+"""Building a report: check the input, render the template, write the DOCX (and PDF) atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .check import Checked, load
+from .context import build_context
+from .errors import NianbaoError, TemplateInvalid
+from .files import write_bytes
+from .issues import CheckResult, Issue, IssueType, Severity
+from .model import Report
+from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
+from .templates import load_template
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+MISSING_EXTRA = IssueType("extra-missing", Severity.ERROR, "缺少自定义字段", "模板使用了自定义字段“{key}”，但输入中没有这个字段")
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """The outcome of building one input: the check result, and the files written (none on errors)."""
+
+    checked: Checked
+    result: CheckResult
+    written: tuple[Path, ...]
+
+
+def report_file_name(report: Report, suffix: str = ".docx") -> str:
+    """{机关}{年度}年政府信息公开工作年度报告.docx, safe as a Windows file name."""
+    name = f"{report.agency}{report.year}年政府信息公开工作年度报告"
+    name = _UNSAFE.sub("_", name).strip(" .")[:150] or "政府信息公开工作年度报告"
+    return name + suffix
+
+
+def render_report(report: Report, template: PreparedTemplate) -> bytes:
+    """The DOCX bytes of a checked report; a missing extra field is reported as an issue."""
+    try:
+        return render_bytes(template, build_context(report))
+    except jinja2.UndefinedError as exc:
+        key = _missing_extra_key(str(exc.message))
+        if key is not None:
+            raise MissingExtraField(MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key)) from exc
+        raise TemplateInvalid(f"模板“{template.path.name}”使用了不存在的变量：{exc.message}") from exc
+    except RenderBudgetExceeded as exc:
+        raise TemplateInvalid(f"模板“{template.path.name}”：{exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateInvalid(f"模板“{template.path.name}”无法使用：{exc.message or exc}") from exc
+
+
+class MissingExtraField(Exception):
+    """The template needs a custom field the input does not have (a problem in the data)."""
+
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+def _missing_extra_key(message: str) -> str | None:
+    match = re.search(r"'dict object' has no attribute '([^']+)'", message) or re.search(r"'dict object' has no attribute (.+)$", message)
+    return match.group(1) if match else None
+
+
+def require_libreoffice() -> str:
+    """The soffice command, or NianbaoError telling how to install it."""
+    command = shutil.which("soffice") or shutil.which("libreoffice")
+    if command is None:
+        raise NianbaoError("生成 PDF 需要 LibreOffice：请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后再试，或去掉 --pdf。")
+    return command
+
+
+def docx_to_pdf(docx: bytes, name: str) -> bytes:
+    """Convert DOCX bytes to PDF bytes with LibreOffice headless."""
+    command = require_libreoffice()
+    with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as folder:
+        source = Path(folder) / f"{Path(name).stem}.docx"
+        source.write_bytes(docx)
+        profile = Path(folder) / "profile"
+        env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).with_name("fonts.conf"))}
+        try:
+            subprocess.run(
+                [command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)],
+                check=True,
+                capture_output=True,
+                timeout=180,
+                env=env,
+            )
+            return source.with_suffix(".pdf").read_bytes()
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
+
+
+def build(input_path: Path, output: Path, template: PreparedTemplate | None = None, pdf: bool = False) -> Built:
+    """Check an input and, if it has no errors, write its report to `output` (and a PDF beside it)."""
+    if pdf:
+        require_libreoffice()
+    checked = load(input_path)
+    if not checked.result.ok:
+        return Built(checked, checked.result, ())
+    try:
+        docx = render_report(checked.report, template or load_template())
+    except MissingExtraField as missing:
+        return Built(checked, CheckResult.of((*checked.result.issues, missing.issue)), ())
+    pdf_bytes = docx_to_pdf(docx, output.name) if pdf else None
+    write_bytes(output, docx)
+    written = [output]
+    if pdf_bytes is not None:
+        write_bytes(output.with_suffix(".pdf"), pdf_bytes)
+        written.append(output.with_suffix(".pdf"))
+    return Built(checked, checked.result, tuple(written))

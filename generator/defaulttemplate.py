@@ -1,0 +1,277 @@
+"""Builds templates/default.docx from code: the mandated report layout and GB/T 9704 typography.
+
+The tables are drawn from the same grids (schema.TABLES) as the workbook, so the two never disagree.
+Run `python scripts/regenerate.py` after a change; a test fails while the committed file differs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+
+from . import schema
+
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+BODY_SIZE = Pt(16)  # 3号
+TITLE_SIZE = Pt(22)  # 2号
+TABLE_SIZE = Pt(9)  # 小五
+PAGE_NUMBER_SIZE = Pt(14)  # 4号
+LINE_PITCH = Pt(28.95)  # 22 lines in the 225 mm type area
+TYPE_WIDTH = Mm(156)
+
+STYLE_TITLE = "年报标题"
+STYLE_BODY = "年报正文"
+STYLE_HEADING1 = "一级标题"
+STYLE_HEADING2 = "二级标题"
+STYLE_TABLE = "表格文字"
+STYLE_SIGNATURE = "署名"
+STYLE_PAGE_NUMBER = "页码"
+
+OPENING = (
+    "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和"
+    "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，"
+    "由{{ agency }}发布。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+    "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。"
+    "报告中所列数据的统计期限为{{ year }}年1月1日至{{ year }}年12月31日。"
+)
+# column widths in mm, adding up to the 156 mm type area
+WIDTHS = {
+    "proactive": (48, 36, 36, 36),
+    "requests": (11, 19, 42, *(12,) * 7),
+    "appeals": (10.4,) * 15,
+}
+
+
+def build_default_template(path: Path) -> None:
+    """Write the default report template to `path`."""
+    document = Document()
+    _set_up_page(document)
+    _set_up_styles(document)
+    document.core_properties.title = "{{ agency }}{{ year }}年政府信息公开工作年度报告"
+    document.core_properties.author = "nianbao"
+    document.add_paragraph("{{ agency }}", STYLE_TITLE)
+    document.add_paragraph("{{ year }}年政府信息公开工作年度报告", STYLE_TITLE)
+    document.add_paragraph("", STYLE_BODY)
+    document.add_paragraph(OPENING, STYLE_BODY)
+    _heading(document, 0)
+    _overview(document)
+    _heading(document, 1)
+    _table(document, schema.PROACTIVE_TABLE)
+    _heading(document, 2)
+    _table(document, schema.REQUESTS_TABLE)
+    _heading(document, 3)
+    _table(document, schema.APPEALS_TABLE)
+    _heading(document, 4)
+    _text_lines(document, "problems")
+    _heading(document, 5)
+    _text_lines(document, "other_matters")
+    document.add_paragraph("", STYLE_BODY)
+    document.add_paragraph("{{ agency }}", STYLE_SIGNATURE)
+    document.add_paragraph("{{ date|cn_date }}", STYLE_SIGNATURE)
+    _page_numbers(document)
+    document.save(str(path))
+
+
+def _set_up_page(document: Document) -> None:  # type: ignore[valid-type]
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(22)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
+
+
+def set_fonts(rpr_owner: object, east_asia: str, latin: str = LATIN) -> None:
+    """Set the Latin and the East Asian font of a style or run (python-docx's font.name sets only Latin)."""
+    font = rpr_owner.font  # type: ignore[attr-defined]
+    font.name = latin
+    rpr = rpr_owner.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:ascii"), latin)
+
+
+def _paragraph_style(document: Document, name: str, east_asia: str, size: Pt, **layout: object) -> ParagraphStyle:  # type: ignore[valid-type]
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[attr-defined]
+    style.base_style = document.styles["Normal"]  # type: ignore[attr-defined]
+    style.quick_style = True
+    set_fonts(style, east_asia)
+    style.font.size = size
+    style.font.bold = bool(layout.get("bold", False))
+    fmt = style.paragraph_format
+    fmt.alignment = layout.get("alignment", WD_ALIGN_PARAGRAPH.JUSTIFY)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = layout.get("line", LINE_PITCH)
+    fmt.widow_control = True
+    if "tracking" in layout:
+        # 28 characters of 16 pt need 448 pt; the type area is 442 pt wide, so tighten by 0.25 pt
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(int(layout["tracking"] * 20)))
+        style.element.get_or_add_rPr().append(spacing)
+    if layout.get("indent", True):
+        fmt.first_line_indent = size * 2
+        ind = style.element.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "200")
+    if "outline" in layout:
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(layout["outline"]))
+        style.element.get_or_add_pPr().append(outline)
+    if layout.get("keep_next"):
+        fmt.keep_with_next = True
+    return style
+
+
+def _set_up_styles(document: Document) -> None:  # type: ignore[valid-type]
+    normal = document.styles["Normal"]  # type: ignore[attr-defined]
+    set_fonts(normal, FANGSONG)
+    normal.font.size = BODY_SIZE
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph_style(document, STYLE_TITLE, XIAOBIAOSONG, TITLE_SIZE, alignment=center, indent=False, line=Pt(36), outline=0, keep_next=True)
+    _paragraph_style(document, STYLE_BODY, FANGSONG, BODY_SIZE, tracking=-0.25)
+    _paragraph_style(document, STYLE_HEADING1, HEITI, BODY_SIZE, outline=1, keep_next=True, tracking=-0.25)
+    _paragraph_style(document, STYLE_HEADING2, KAITI, BODY_SIZE, outline=2, keep_next=True, tracking=-0.25)
+    table = _paragraph_style(document, STYLE_TABLE, SONGTI, TABLE_SIZE, alignment=center, indent=False, line=Pt(12))
+    table.paragraph_format.space_before = table.paragraph_format.space_after = Pt(1.5)
+    signature = _paragraph_style(document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    signature.paragraph_format.right_indent = BODY_SIZE * 2
+    _paragraph_style(document, STYLE_PAGE_NUMBER, SONGTI, PAGE_NUMBER_SIZE, indent=False, line=Pt(18))
+
+
+def _heading(document: Document, index: int) -> None:  # type: ignore[valid-type]
+    document.add_paragraph(schema.HEADINGS[index], STYLE_HEADING1)  # type: ignore[attr-defined]
+
+
+def _text_lines(document: Document, expression: str) -> None:  # type: ignore[valid-type]
+    """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading."""
+    add = document.add_paragraph  # type: ignore[attr-defined]
+    add(f"{{%p for line in {expression}|paragraphs %}}", STYLE_BODY)
+    add("{%p if line is heading2 %}", STYLE_BODY)
+    add("{{ line }}", STYLE_HEADING2)
+    add("{%p else %}", STYLE_BODY)
+    add("{{ line }}", STYLE_BODY)
+    add("{%p endif %}", STYLE_BODY)
+    add("{%p endfor %}", STYLE_BODY)
+
+
+def _overview(document: Document) -> None:  # type: ignore[valid-type]
+    add = document.add_paragraph  # type: ignore[attr-defined]
+    add("{%p for section in overview %}", STYLE_BODY)
+    add("{%p if section.title %}", STYLE_BODY)
+    add("（{{ loop.index|cn_ordinal }}）{{ section.title }}", STYLE_HEADING2)
+    add("{%p endif %}", STYLE_BODY)
+    _text_lines(document, "section.text")
+    add("{%p endfor %}", STYLE_BODY)
+
+
+def _cell_expression(path: str) -> str:
+    return f"{{{{ {path}|num }}}}"
+
+
+def _table(document: Document, table: schema.Table) -> None:  # type: ignore[valid-type]
+    grid: DocxTable = document.add_table(rows=table.n_rows, cols=table.n_cols)  # type: ignore[attr-defined]
+    grid.style = document.styles["Table Grid"]  # type: ignore[attr-defined]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = [Mm(w) for w in WIDTHS[table.key]]
+    for row in grid.rows:
+        _no_split(row)
+        for index, cell in enumerate(row.cells):
+            cell.width = widths[index]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for spec in table.cells:
+        cell = grid.cell(spec.row, spec.col)
+        text = spec.text or _cell_expression(spec.path)
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles[STYLE_TABLE]  # type: ignore[attr-defined]
+        paragraph.add_run(text)
+        if spec.text and not spec.header and spec.rowspan == 1:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if table.key == "proactive" and spec.row < table.n_rows - 1:
+            paragraph.paragraph_format.keep_with_next = True  # the four small tables stay on one page
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        if spec.rowspan > 1 or spec.colspan > 1:
+            cell.merge(grid.cell(spec.row + spec.rowspan - 1, spec.col + spec.colspan - 1))
+    for row in list(grid.rows)[: table.header_rows]:
+        _repeat_header(row)
+    _cell_margins(grid, Mm(0.8))
+    document.add_paragraph("", STYLE_TABLE)  # type: ignore[attr-defined]
+
+
+def _no_split(row: object) -> None:
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row: object) -> None:
+    header = OxmlElement("w:tblHeader")
+    row._tr.get_or_add_trPr().append(header)  # type: ignore[attr-defined]
+
+
+def _cell_margins(grid: DocxTable, margin: Mm) -> None:
+    tblpr = grid._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        node = OxmlElement(f"w:{side}")
+        node.set(qn("w:w"), str(int(margin.twips)))
+        node.set(qn("w:type"), "dxa")
+        margins.append(node)
+    tblpr.append(margins)
+
+
+def _page_number_field(paragraph: Paragraph) -> None:
+    paragraph.add_run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            run._r.append(field)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+    paragraph.add_run(" —")
+
+
+def _page_numbers(document: Document) -> None:  # type: ignore[valid-type]
+    """Page numbers — 1 — in 4号宋体: odd pages right, even pages left, one character in."""
+    document.settings.odd_and_even_pages_header_footer = True  # type: ignore[attr-defined]
+    section = document.sections[0]  # type: ignore[attr-defined]
+    odd = section.footer.paragraphs[0]
+    odd.style = document.styles[STYLE_PAGE_NUMBER]  # type: ignore[attr-defined]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    _page_number_field(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = document.styles[STYLE_PAGE_NUMBER]  # type: ignore[attr-defined]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = PAGE_NUMBER_SIZE
+    _page_number_field(even)
