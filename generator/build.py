@@ -12,17 +12,17 @@ from pathlib import Path
 
 import jinja2
 
+from . import issues as it
 from .check import Checked, load
 from .context import build_context
 from .errors import NianbaoError, TemplateInvalid
 from .files import write_bytes
-from .issues import CheckResult, Issue, IssueType, Severity
+from .issues import CheckResult, Issue
 from .model import Report
 from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
 from .templates import load_template
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-MISSING_EXTRA = IssueType("extra-missing", Severity.ERROR, "缺少自定义字段", "模板使用了自定义字段“{key}”，但输入中没有这个字段")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def render_report(report: Report, template: PreparedTemplate) -> bytes:
     except jinja2.UndefinedError as exc:
         key = _missing_extra_key(str(exc.message))
         if key is not None:
-            raise MissingExtraField(MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key)) from exc
+            raise MissingExtraField(it.MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key)) from exc
         raise TemplateInvalid(f"模板“{template.path.name}”使用了不存在的变量：{exc.message}") from exc
     except RenderBudgetExceeded as exc:
         raise TemplateInvalid(f"模板“{template.path.name}”：{exc.message}") from exc
@@ -65,7 +65,9 @@ class MissingExtraField(Exception):
 
 
 def _missing_extra_key(message: str) -> str | None:
-    match = re.search(r"'dict object' has no attribute '([^']+)'", message) or re.search(r"'dict object' has no attribute (.+)$", message)
+    match = re.search(r"'dict object' has no attribute '([^']+)'", message) or re.search(
+        r"'dict object' has no attribute (.+)$", message
+    )
     return match.group(1) if match else None
 
 
@@ -73,7 +75,9 @@ def require_libreoffice() -> str:
     """The soffice command, or NianbaoError telling how to install it."""
     command = shutil.which("soffice") or shutil.which("libreoffice")
     if command is None:
-        raise NianbaoError("生成 PDF 需要 LibreOffice：请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后再试，或去掉 --pdf。")
+        raise NianbaoError(
+            "生成 PDF 需要 LibreOffice：请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）后再试，或去掉 --pdf。"
+        )
     return command
 
 
@@ -87,7 +91,16 @@ def docx_to_pdf(docx: bytes, name: str) -> bytes:
         env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).with_name("fonts.conf"))}
         try:
             subprocess.run(
-                [command, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)],
+                [
+                    command,
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    folder,
+                    str(source),
+                ],
                 check=True,
                 capture_output=True,
                 timeout=180,
@@ -98,11 +111,17 @@ def docx_to_pdf(docx: bytes, name: str) -> bytes:
             raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
 
 
-def build(input_path: Path, output: Path, template: PreparedTemplate | None = None, pdf: bool = False) -> Built:
+def build(
+    input_path: Path,
+    output: Path,
+    template: PreparedTemplate | None = None,
+    pdf: bool = False,
+    checked: Checked | None = None,
+) -> Built:
     """Check an input and, if it has no errors, write its report to `output` (and a PDF beside it)."""
     if pdf:
         require_libreoffice()
-    checked = load(input_path)
+    checked = checked or load(input_path)
     if not checked.result.ok:
         return Built(checked, checked.result, ())
     try:

@@ -12,7 +12,7 @@ from .jsonio import read_document
 from .model import Report
 from .parse import Parsed, RawInput, locate, parse
 from .sniff import InputKind, sniff
-from .workbook import read_workbook
+from .workbook_read import read_workbook
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,15 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .build import build, report_file_name
 from .check import Checked, load
 from .errors import NianbaoError
+from .files import write_text
 from .issues import READING_CODES, CheckResult, Severity
 from .jsonio import dumps
 from .model import blank_report, with_values
-from .files import write_text
+from .render import PreparedTemplate
+from .templates import load_template
 from .workbook import write_workbook
 
 EXIT_DATA = 1
@@ -124,7 +127,9 @@ def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=INPUT)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 JSON 文件；默认输出到屏幕。")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 JSON 文件；默认输出到屏幕。"
+)
 def export(input_path: Path, output: Path | None) -> None:
     """把工作簿或 JSON 导出为标准 JSON 文档（含各项总计）。
 
@@ -145,8 +150,50 @@ def export(input_path: Path, output: Path | None) -> None:
     click.echo(f"已导出：{output}", err=True)
 
 
+TEMPLATE_OPTION = click.option(
+    "--template",
+    "template_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="自定义 Word 模板（.docx）；默认使用内置模板。",
+)
+
+
+def _template(path: Path | None) -> PreparedTemplate:
+    with cannot_run_on_error():
+        return load_template(path)
+
+
+@cli.command("build")
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出的 .docx；默认为“机关+年度+年政府信息公开工作年度报告.docx”。",
+)
+@TEMPLATE_OPTION
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
+def build_command(input_path: Path, output: Path | None, template_path: Path | None, pdf: bool) -> None:
+    """检查后生成 Word 格式的年度报告；有错误时只列出错误，不生成文件。
+
+    \b
+    例：nianbao build 年报.xlsx
+        nianbao build 年报.xlsx -o 报告.docx --pdf
+    """
+    template = _template(template_path)
+    with cannot_run_on_error():
+        checked = load(input_path)
+        target = output or Path(report_file_name(checked.report))
+        built = build(input_path, target, template, pdf=pdf, checked=checked)
+    if built.result.issues:
+        click.echo(format_issues(built.result), err=True)
+    if not built.written:
+        click.echo("有错误，未生成报告。", err=True)
+        sys.exit(EXIT_DATA)
+    for path in built.written:
+        click.echo(f"已生成：{path}")
+
+
 def main() -> None:
     """Entry point for `python -m generator`."""
     cli(prog_name="nianbao")
-
-

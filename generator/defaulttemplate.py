@@ -150,13 +150,25 @@ def _set_up_styles(document: Document) -> None:  # type: ignore[valid-type]
     set_fonts(normal, FANGSONG)
     normal.font.size = BODY_SIZE
     center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph_style(document, STYLE_TITLE, XIAOBIAOSONG, TITLE_SIZE, alignment=center, indent=False, line=Pt(36), outline=0, keep_next=True)
+    _paragraph_style(
+        document,
+        STYLE_TITLE,
+        XIAOBIAOSONG,
+        TITLE_SIZE,
+        alignment=center,
+        indent=False,
+        line=Pt(36),
+        outline=0,
+        keep_next=True,
+    )
     _paragraph_style(document, STYLE_BODY, FANGSONG, BODY_SIZE, tracking=-0.25)
     _paragraph_style(document, STYLE_HEADING1, HEITI, BODY_SIZE, outline=1, keep_next=True, tracking=-0.25)
     _paragraph_style(document, STYLE_HEADING2, KAITI, BODY_SIZE, outline=2, keep_next=True, tracking=-0.25)
     table = _paragraph_style(document, STYLE_TABLE, SONGTI, TABLE_SIZE, alignment=center, indent=False, line=Pt(12))
     table.paragraph_format.space_before = table.paragraph_format.space_after = Pt(1.5)
-    signature = _paragraph_style(document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    signature = _paragraph_style(
+        document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
+    )
     signature.paragraph_format.right_indent = BODY_SIZE * 2
     _paragraph_style(document, STYLE_PAGE_NUMBER, SONGTI, PAGE_NUMBER_SIZE, indent=False, line=Pt(18))
 

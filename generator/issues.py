@@ -70,7 +70,7 @@ def default_label(path: str) -> str:
         part = "标题" if match.group(2) == "title" else "内容"
         return f"一、总体情况 第{int(match.group(1)) + 1}个小节·{part}"
     if path.startswith("extra."):
-        return f"自定义字段 {path[len('extra.'):]}"
+        return f"自定义字段 {path[len('extra.') :]}"
     return path
 
 
@@ -140,9 +140,7 @@ E, W = Severity.ERROR, Severity.WARNING
 NOT_INTEGER = IssueType("not-integer", E, "不是整数", "填写“{found}”，应为不小于 0 的整数")
 NEGATIVE = IssueType("negative", E, "负数", "填写 {found}，不能为负数")
 BAD_AMOUNT = IssueType("bad-amount", E, "金额无效", "填写“{found}”，应为不小于 0 的数字（单位：万元）")
-BAD_DATE = IssueType(
-    "bad-date", E, "日期无效", "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日"
-)
+BAD_DATE = IssueType("bad-date", E, "日期无效", "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日")
 BAD_YEAR = IssueType("bad-year", E, "年度无效", "填写“{found}”，应为四位年份，如 2021")
 BAD_TEXT = IssueType("bad-text", E, "文字无效", "填写的是{found}，应为文字")
 REQUIRED = IssueType("required", E, "必填项为空", "未填写，这是必填项")
@@ -151,15 +149,21 @@ ILLEGAL_CHARACTER = IssueType(
 )
 BAD_TYPE = IssueType("bad-type", E, "类型不符", "应为{expected}，实际是{found}")
 UNKNOWN_KEY = IssueType("unknown-key", E, "未知的键", "不是年报数据中的键，请检查拼写{hint}")
-UNSUPPORTED_FORMAT = IssueType("unsupported-format", E, "格式版本不支持", "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）")
+UNSUPPORTED_FORMAT = IssueType(
+    "unsupported-format", E, "格式版本不支持", "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）"
+)
 LAYOUT_MISMATCH = IssueType("layout-mismatch", E, "工作簿结构与标准不符", "{found}，{expected}")
 DUPLICATE_KEY = IssueType("duplicate-key", E, "自定义字段重复", "字段名“{key}”已在第 {first} 行出现")
 BAD_KEY = IssueType("bad-key", E, "自定义字段名无效", "有值但没有字段名，请在 A 列填写字段名")
 
 # --- arithmetic ---------------------------------------------------------------------------
 ROW_TOTAL = IssueType("row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（明细：{parts}）")
-REQUESTS_TOTAL = IssueType("requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）")
-APPEALS_TOTAL = IssueType("appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）")
+REQUESTS_TOTAL = IssueType(
+    "requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）"
+)
+APPEALS_TOTAL = IssueType(
+    "appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）"
+)
 REQUESTS_BALANCE = IssueType(
     "requests-balance",
     E,
@@ -184,13 +188,18 @@ IN_FORCE_DRIFT = IssueType(
     "现行有效件数与上年不衔接",
     "填写 {found}，按上年现行有效 {previous} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}（有修订时可忽略）",
 )
+# --- rendering with a custom template -----------------------------------------------------
+MISSING_EXTRA = IssueType("extra-missing", E, "缺少自定义字段", "模板使用了自定义字段“{key}”，但输入中没有这个字段")
+
 PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
 
 ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().values()) if isinstance(value, IssueType))
 # Problems that leave a value unknown: a report with one of these cannot be written to a workbook.
 READING_CODES = frozenset(
     t.code
-    for t in (NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, ILLEGAL_CHARACTER, BAD_TYPE)
-    + (UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY)
+    for t in (
+        *(NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, ILLEGAL_CHARACTER, BAD_TYPE),
+        *(UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY),
+    )
 )
 CODE_ORDER = {t.code: index for index, t in enumerate(ALL_TYPES)}

@@ -48,7 +48,9 @@ def load_json(path: Path) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise UnreadableInput(f"JSON 文件“{path.name}”第 {exc.lineno} 行第 {exc.colno} 列有语法错误：{exc.msg}。") from exc
+        raise UnreadableInput(
+            f"JSON 文件“{path.name}”第 {exc.lineno} 行第 {exc.colno} 列有语法错误：{exc.msg}。"
+        ) from exc
 
 
 def read_document(path: Path) -> RawInput:
@@ -64,7 +66,7 @@ def document_to_raw(document: Any) -> RawInput:
     values: dict[str, Raw] = {}
     skipped: set[str] = set()
     known = {*TREE, "format", "overview", "extra"}
-    for key, value in document.items():
+    for key in document:
         if key not in known:
             found.append(_unknown(key, known))
     if "format" in document and str(document["format"]) != schema.FORMAT_VERSION:
@@ -112,9 +114,12 @@ def _walk(node: Any, tree: Tree, prefix: str, values: dict[str, Raw], skipped: s
 
 
 def _expected(kind: schema.Kind) -> str:
-    return {schema.Kind.AMOUNT: "数字", schema.Kind.DATE: "日期文字", schema.Kind.TEXT: "文字", schema.Kind.LINE: "文字"}.get(
-        kind, "整数"
-    )
+    return {
+        schema.Kind.AMOUNT: "数字",
+        schema.Kind.DATE: "日期文字",
+        schema.Kind.TEXT: "文字",
+        schema.Kind.LINE: "文字",
+    }.get(kind, "整数")
 
 
 def _overview(value: Any, found: list[Issue]) -> tuple[tuple[Raw, Raw], ...]:

@@ -46,7 +46,9 @@ class Report:
         return year if isinstance(year, int) else None
 
 
-def make_report(values: Mapping[str, Value], overview: tuple[Section, ...] = (), extra: Mapping[str, ExtraValue] | None = None) -> Report:
+def make_report(
+    values: Mapping[str, Value], overview: tuple[Section, ...] = (), extra: Mapping[str, ExtraValue] | None = None
+) -> Report:
     """A report from values by path; fields not given are blank (counts 0, totals not given)."""
     full = {f.path: _blank(f.kind) for f in schema.FIELDS}
     full.update(values)

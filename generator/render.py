@@ -43,7 +43,7 @@ class ReportEnvironment(SandboxedEnvironment):
     deadline: float = 0.0
     calls: int = 0
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Every call in a template counts against the budget; range() is capped."""
         __self.calls += 1
         if __self.calls > MAX_CALLS or time.monotonic() > __self.deadline:
@@ -149,14 +149,18 @@ def _finish(xml: str, fix_tables: bool) -> bytes:
     try:
         etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        raise TemplateInvalid(f"模板生成的文档结构无效（{exc}）：请检查 {{% %}} 标签是否成对、是否跨越了段落或表格。") from exc
+        raise TemplateInvalid(
+            f"模板生成的文档结构无效（{exc}）：请检查 {{% %}} 标签是否成对、是否跨越了段落或表格。"
+        ) from exc
     return data
 
 
 def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
     """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times)."""
     prepared.env.start_budget()
-    rendered = {name: _finish(part.template.render(context), prepared.fix_tables) for name, part in prepared.parts.items()}
+    rendered = {
+        name: _finish(part.template.render(context), prepared.fix_tables) for name, part in prepared.parts.items()
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in prepared.entries:

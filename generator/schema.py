@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from openpyxl.utils import get_column_letter
-
 FORMAT_VERSION = "2021"
 
 
@@ -68,6 +66,15 @@ DEFAULT_OVERVIEW_TITLES = (
 )
 
 
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA: the letters of a 1-based column index."""
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One value of the report: its JSON path, its label in messages and where it sits."""
@@ -108,7 +115,7 @@ class Table:
 
     def address(self, row: int, col: int) -> str:
         """The workbook cell of grid position (row, col)."""
-        return f"{get_column_letter(col + 1)}{self.first_row + row}"
+        return f"{column_letter(col + 1)}{self.first_row + row}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,9 @@ def _read_head(path: Path) -> bytes:
         raise UnreadableInput(f"“{path}”是文件夹，不是文件。")
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise UnreadableInput(f"文件“{path.name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是年报工作簿，已拒绝读取。")
+            raise UnreadableInput(
+                f"文件“{path.name}”超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不像是年报工作簿，已拒绝读取。"
+            )
         with path.open("rb") as handle:
             return handle.read(4096)
     except OSError as exc:
@@ -77,6 +79,10 @@ def check_xlsx_zip(path: Path) -> None:
             raise UnsupportedInput(f"“{path.name}”是 Word 文档，不是 Excel 工作簿。")
         raise UnsupportedInput(f"“{path.name}”是压缩包，但不是 Excel 工作簿（.xlsx）。")
     unpacked = sum(info.file_size for info in infos)
-    worst = max((info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1_000_000), default=0)
+    worst = max(
+        (info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1_000_000), default=0
+    )
     if len(infos) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or worst > MAX_RATIO:
-        raise UnreadableInput(f"工作簿“{path.name}”解压后过大（{unpacked // 1024 // 1024} MB），疑似异常文件，已拒绝读取。")
+        raise UnreadableInput(
+            f"工作簿“{path.name}”解压后过大（{unpacked // 1024 // 1024} MB），疑似异常文件，已拒绝读取。"
+        )

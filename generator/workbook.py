@@ -1,32 +1,21 @@
-"""The standard workbook: writing it (openpyxl) and reading its values back (xlsxread), both from the schema."""
+"""Writing the standard workbook (openpyxl): sheets, labels, merges, validation, formulas, all from the schema."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
-import datetime as dt
-import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import issues as it
 from . import schema
-from .errors import UnreadableInput
+from .context import cn_ordinal
 from .files import atomic_output
-from .issues import Issue
 from .model import Report, Value
-from .parse import Raw, RawInput, locate
-from .xlsxread import Cells, read_values
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -40,7 +29,6 @@ TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 TITLE_FONT = Font(bold=True, size=14)
 STATUS_ROW = schema.REQUESTS_TABLE.first_row + schema.REQUESTS_TABLE.n_rows + 1
-_ROW = re.compile(r"\d+")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 
 GUIDE_LINES = (
@@ -141,7 +129,11 @@ def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 50
-    notes = {"agency": "机关全称，如：新绛县三泉镇人民政府", "year": "报告所统计的年度，如：2021", "date": "成文日期，如：2022-01-25"}
+    notes = {
+        "agency": "机关全称，如：新绛县三泉镇人民政府",
+        "year": "报告所统计的年度，如：2021",
+        "date": "成文日期，如：2022-01-25",
+    }
     for path in ("agency", "year", "date"):
         field = schema.BY_PATH[path]
         row = field.cell[1:]
@@ -149,8 +141,19 @@ def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
         _input(sheet, field.cell, _cell_value(values.get(path)), LEFT)
         sheet[f"C{row}"] = notes[path]
     sheet["B5"].number_format = DATE_FORMAT
-    _validate(sheet, "whole", ["B4"], "报告年度", "请填写四位年份，如 2021。", operator="between", formula1="2000", formula2="2100")
-    _validate(sheet, "date", ["B5"], "成文日期", "请填写日期，如 2022-01-25。", operator="greaterThan", formula1="36526")
+    _validate(
+        sheet,
+        "whole",
+        ["B4"],
+        "报告年度",
+        "请填写四位年份，如 2021。",
+        operator="between",
+        formula1="2000",
+        formula2="2100",
+    )
+    _validate(
+        sheet, "date", ["B5"], "成文日期", "请填写日期，如 2022-01-25。", operator="greaterThan", formula1="36526"
+    )
 
 
 def _write_overview(sheet: Worksheet, report: Report) -> None:
@@ -169,15 +172,6 @@ def _write_overview(sheet: Worksheet, report: Report) -> None:
         _input(sheet, f"B{row}", title or None, LEFT)
         _input(sheet, f"C{row}", text or None, TOP_LEFT)
         sheet.row_dimensions[row].height = 60
-
-
-def cn_ordinal(number: int) -> str:
-    """一, 二, … 九十九: the numbering of （一）（二）…."""
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    tens, ones = divmod(number, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def _total_formula(path: str) -> str:
@@ -210,7 +204,7 @@ def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]
 def _size_table(sheet: Worksheet, table: schema.Table) -> None:
     widths = {"proactive": (22, 16, 16, 16), "requests": (8, 14, 40, *(10,) * 7), "appeals": (9,) * 15}[table.key]
     for col, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+        sheet.column_dimensions[schema.column_letter(col)].width = width
     for row in range(table.first_row, table.first_row + table.header_rows):
         sheet.row_dimensions[row].height = 36 if table.key != "requests" or row > table.first_row else 60
 
@@ -218,12 +212,24 @@ def _size_table(sheet: Worksheet, table: schema.Table) -> None:
 def _validate_table(sheet: Worksheet, table: schema.Table) -> None:
     counts = [table.address(c.row, c.col) for c in table.cells if c.path and c.path != "proactive.fees"]
     _validate(
-        sheet, "whole", counts, "件数", "请填写不小于 0 的整数；不填按 0 计。", operator="greaterThanOrEqual", formula1="0"
+        sheet,
+        "whole",
+        counts,
+        "件数",
+        "请填写不小于 0 的整数；不填按 0 计。",
+        operator="greaterThanOrEqual",
+        formula1="0",
     )
     if table is schema.PROACTIVE_TABLE:
         fee = schema.BY_PATH["proactive.fees"].cell
         _validate(
-            sheet, "decimal", [fee], "收费金额", "单位：万元，可填小数，不小于 0。", operator="greaterThanOrEqual", formula1="0"
+            sheet,
+            "decimal",
+            [fee],
+            "收费金额",
+            "单位：万元，可填小数，不小于 0。",
+            operator="greaterThanOrEqual",
+            formula1="0",
         )
 
 
@@ -251,9 +257,9 @@ def _write_status_row(sheet: Worksheet) -> None:
     _label(sheet, f"A{STATUS_ROW}", "勾稽关系自动校验：第一项＋第二项＝第三项（七）总计＋第四项")
     rows = {key: first + index for index, (key, _) in enumerate(schema.REQUEST_ROWS)}
     for index in range(len(schema.APPLICANT_COLUMNS)):
-        col = get_column_letter(4 + index)
+        col = schema.column_letter(4 + index)
         formula = (
-            f'=IF({col}{rows["new"]}+{col}{rows["carried_over"]}={col}{rows["total"]}+{col}{rows["carried_forward"]},'
+            f"=IF({col}{rows['new']}+{col}{rows['carried_over']}={col}{rows['total']}+{col}{rows['carried_forward']},"
             '"相符","不符")'
         )
         cell = sheet[f"{col}{STATUS_ROW}"]
@@ -262,8 +268,12 @@ def _write_status_row(sheet: Worksheet) -> None:
         cell.border = BORDER
         cell.font = Font(bold=True)
     area = f"D{STATUS_ROW}:J{STATUS_ROW}"
-    sheet.conditional_formatting.add(area, FormulaRule(formula=[f'D{STATUS_ROW}="不符"'], fill=RED_FILL, font=Font(color="9C0006", bold=True)))
-    sheet.conditional_formatting.add(area, FormulaRule(formula=[f'D{STATUS_ROW}="相符"'], fill=GREEN_FILL, font=Font(color="006100", bold=True)))
+    sheet.conditional_formatting.add(
+        area, FormulaRule(formula=[f'D{STATUS_ROW}="不符"'], fill=RED_FILL, font=Font(color="9C0006", bold=True))
+    )
+    sheet.conditional_formatting.add(
+        area, FormulaRule(formula=[f'D{STATUS_ROW}="相符"'], fill=GREEN_FILL, font=Font(color="006100", bold=True))
+    )
     sheet.row_dimensions[STATUS_ROW].height = 36
 
 
@@ -289,119 +299,3 @@ def _write_extra(sheet: Worksheet, report: Report) -> None:
         key, value = items[index] if index < len(items) else (None, None)
         _input(sheet, f"A{row}", key, LEFT)
         _input(sheet, f"B{row}", value, LEFT)
-
-
-# --- reading -------------------------------------------------------------------------------
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def read_workbook(path: Path) -> RawInput:
-    """The raw values of a standard workbook, with a layout-mismatch issue for each broken sheet."""
-    sheets = _load_cells(path)
-    found: list[Issue] = []
-    skipped: set[str] = set()
-    for sheet, checks in _layout_checks():
-        issue = _layout_issue(sheet, checks, sheets)
-        if issue:
-            found.append(issue)
-            skipped.update(f.path for f in schema.FIELDS if f.sheet == sheet)
-            skipped.add(sheet)
-    values = {
-        f.path: Raw(_field_value(f, sheets.get(f.sheet, {})), f.sheet, f.cell)
-        for f in schema.FIELDS
-        if f.path not in skipped
-    }
-    overview = () if schema.SHEET_OVERVIEW in skipped else tuple(_overview_rows(sheets[schema.SHEET_OVERVIEW]))
-    extra = () if schema.SHEET_EXTRA in skipped else tuple(_extra_rows(sheets[schema.SHEET_EXTRA]))
-    paths = frozenset(p for p in skipped if p in schema.BY_PATH)
-    return RawInput(values, overview, extra, tuple(found), paths)
-
-
-def _load_cells(path: Path) -> dict[str, Cells]:
-    try:
-        return read_values(path)
-    except (KeyError, IndexError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
-        raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏或不是标准的 .xlsx 文件（{exc}）。") from exc
-
-
-def _field_value(field: schema.Field, cells: Cells) -> Any:
-    value = cells.get(field.cell)
-    if field.kind is schema.Kind.DATE and isinstance(value, (int, float)) and not isinstance(value, bool):
-        # A date cell is stored as a serial number of days; its format says "date", which we need not read.
-        return EXCEL_EPOCH + dt.timedelta(days=int(value)) if 1 <= value < 2958466 else value
-    return value
-
-
-def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
-    yield schema.SHEET_BASIC, (("A3", "机关全称"), ("A4", "报告年度"), ("A5", "成文日期"))
-    yield schema.SHEET_OVERVIEW, (("B2", "小节标题"),)
-    for table in schema.TABLES:
-        yield table.sheet, schema.label_cells(table)
-    yield schema.SHEET_PROBLEMS, (("A1", schema.HEADINGS[4]),)
-    yield schema.SHEET_OTHER, (("A1", schema.HEADINGS[5]),)
-    yield schema.SHEET_EXTRA, (("A2", "字段名"), ("B2", "值"))
-
-
-def _squeeze(value: Any) -> str:
-    text = unicodedata.normalize("NFKC", str(value or ""))
-    return "".join(text.split())
-
-
-_SHEET_PATH = {
-    schema.SHEET_BASIC: "agency",
-    schema.SHEET_OVERVIEW: "overview",
-    schema.SHEET_PROACTIVE: "proactive",
-    schema.SHEET_REQUESTS: "requests",
-    schema.SHEET_APPEALS: "appeals",
-    schema.SHEET_PROBLEMS: "problems",
-    schema.SHEET_OTHER: "other_matters",
-    schema.SHEET_EXTRA: "extra",
-}
-
-
-def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[str, Cells]) -> Issue | None:
-    path, label = _SHEET_PATH[sheet], "工作簿结构"
-    cells = sheets.get(sheet)
-    if cells is None:
-        unknown = [name for name in sheets if name not in schema.SHEETS]
-        guess = f"；是否把“{unknown[0]}”改回“{sheet}”？" if unknown else ""
-        issue = it.LAYOUT_MISMATCH.at(
-            path, label=label, found=f"找不到工作表“{sheet}”（现有：{'、'.join(sheets)}）", expected=f"请使用标准工作簿{guess}"
-        )
-        return locate(issue, sheet, None)
-    for address, expected in checks:
-        actual = cells.get(address)
-        if _squeeze(actual) != _squeeze(expected):
-            found = f"应为“{expected}”，实际是“{actual or '空白'}”"
-            issue = it.LAYOUT_MISMATCH.at(path, label=label, found=found, expected=_moved_hint(cells, address, expected))
-            return locate(issue, sheet, address)
-    return None
-
-
-def _moved_hint(cells: Cells, address: str, expected: str) -> str:
-    target = _squeeze(expected)
-    for where, value in cells.items():
-        if where != address and _squeeze(value) == target:
-            return f"这个标签现在在 {where}，可能插入或删除了行或列；请勿改动表格结构，把数据填回标准工作簿"
-    return "表格标签被修改或删除；请勿改动表格结构，可用 nianbao new 生成新的标准工作簿"
-
-
-def _last_row(cells: Cells) -> int:
-    return max((int(_ROW.search(address).group()) for address in cells), default=0)  # type: ignore[union-attr]
-
-
-def _overview_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.OVERVIEW_FIRST_ROW, _last_row(cells) + 1):
-        title, text = f"B{row}", f"C{row}"
-        if cells.get(title) is None and cells.get(text) is None:
-            continue
-        yield Raw(cells.get(title), schema.SHEET_OVERVIEW, title), Raw(cells.get(text), schema.SHEET_OVERVIEW, text)
-
-
-def _extra_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.EXTRA_FIRST_ROW, _last_row(cells) + 1):
-        key, value = f"A{row}", f"B{row}"
-        if cells.get(key) is None and cells.get(value) is None:
-            continue
-        yield Raw(cells.get(key), schema.SHEET_EXTRA, key), Raw(cells.get(value), schema.SHEET_EXTRA, value)

@@ -18,11 +18,11 @@ sys.path.insert(0, str(ROOT))
 
 from generator.build import docx_to_pdf, render_report  # noqa: E402
 from generator.check import read_raw  # noqa: E402
-from generator.render import prepare  # noqa: E402
 from generator.defaulttemplate import build_default_template  # noqa: E402
 from generator.jsonio import document_to_raw, dumps  # noqa: E402
 from generator.model import blank_report  # noqa: E402
 from generator.parse import parse  # noqa: E402
+from generator.render import prepare  # noqa: E402
 from generator.workbook import write_workbook  # noqa: E402
 
 SEED = ROOT / "inputs" / "seed.json"

@@ -47,7 +47,10 @@ def valid_reports(draw: st.DrawFn, give_totals: bool | None = None) -> Report:
     )
     values = complete_values(values) if (give_totals if give_totals is not None else draw(st.booleans())) else values
     sections = draw(
-        st.lists(st.builds(Section, clean_text(12, lines=False), clean_text()).filter(lambda s: s.title or s.text), max_size=5)
+        st.lists(
+            st.builds(Section, clean_text(12, lines=False), clean_text()).filter(lambda s: s.title or s.text),
+            max_size=5,
+        )
     )
     keys = st.text(TEXT_ALPHABET, min_size=1, max_size=8).map(str.strip).filter(bool)
     extra = draw(st.dictionaries(keys, st.one_of(clean_text(10, lines=False), st.integers(0, 10**9)), max_size=3))

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
-from builders import ROOT, valid_report, write_json, write_xlsx
 from generator import schema
 from generator.check import load
 from generator.cli import cli
@@ -27,7 +27,12 @@ def test_seed_as_printed_fails_naming_the_total_row(runner: CliRunner) -> None:
         errors = json.loads(result.stdout)["errors"]
         located = [(e["code"], e["cell"] if where == "sheet_cell" else e["path"]) for e in errors]
         if where == "sheet_cell":
-            assert located == [("requests-total", "D29"), ("requests-balance", "D29"), ("requests-total", "J29"), ("requests-balance", "J29")]
+            assert located == [
+                ("requests-total", "D29"),
+                ("requests-balance", "D29"),
+                ("requests-total", "J29"),
+                ("requests-balance", "J29"),
+            ]
         else:
             assert located == [
                 ("requests-total", "requests.total.natural_person"),
@@ -65,12 +70,22 @@ def test_warnings_only_exit_0(runner: CliRunner, tmp_path: Path) -> None:
 def test_previous_option(runner: CliRunner, tmp_path: Path) -> None:
     import datetime as dt
 
-    last = write_json(tmp_path / "2020.json", valid_report(year=2020, date=dt.date(2021, 1, 10), **{"requests.carried_forward.research": 1, "requests.new.research": 1, "requests.granted.research": 0}))
+    last = write_json(
+        tmp_path / "2020.json",
+        valid_report(
+            year=2020,
+            date=dt.date(2021, 1, 10),
+            **{"requests.carried_forward.research": 1, "requests.new.research": 1, "requests.granted.research": 0},
+        ),
+    )
     this = write_xlsx(tmp_path / "2021.xlsx", valid_report())
     result = runner.invoke(cli, ["check", str(this), "--previous", str(last), "--json"])
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
-    assert [(e["code"], e["cell"]) for e in errors] == [("carried-over-mismatch", "F7"), ("carried-over-mismatch", "J7")]
+    assert [(e["code"], e["cell"]) for e in errors] == [
+        ("carried-over-mismatch", "F7"),
+        ("carried-over-mismatch", "J7"),
+    ]
 
 
 def test_export_writes_the_document_with_totals(runner: CliRunner, tmp_path: Path) -> None:
@@ -100,7 +115,9 @@ def test_export_keeps_an_existing_file_when_input_is_bad(runner: CliRunner, tmp_
 
 def test_new_blank_with_agency_and_year(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "新.xlsx"
-    result = runner.invoke(cli, ["new", str(out), "--agency", "某某镇人民政府", "--year", "2025"], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["new", str(out), "--agency", "某某镇人民政府", "--year", "2025"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     sheet = openpyxl.load_workbook(out)[schema.SHEET_BASIC]
     assert (sheet["B3"].value, sheet["B4"].value, sheet["B5"].value) == ("某某镇人民政府", 2025, None)
@@ -121,7 +138,8 @@ def test_new_from_unreadable_json_writes_nothing(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(cli, ["new", str(out), "--from", str(source)])
     assert result.exit_code == 1
     assert not out.exists()
-    assert "not-integer" not in result.stderr and "两件" in result.stderr
+    assert "not-integer" not in result.stderr
+    assert "两件" in result.stderr
 
 
 def test_usage_error_exits_2(runner: CliRunner) -> None:
@@ -140,5 +158,7 @@ def test_python_dash_m_works() -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, check=True
+    )
     assert "nianbao" in result.stdout

@@ -7,11 +7,13 @@ import zipfile
 from pathlib import Path
 
 from builders import ROOT
+
 from generator.check import load
 from generator.jsonio import dumps
 
 spec = importlib.util.spec_from_file_location("regenerate", ROOT / "scripts" / "regenerate.py")
-assert spec and spec.loader
+assert spec
+assert spec.loader
 regenerate = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(regenerate)
 
@@ -28,7 +30,9 @@ def test_inputs_match_the_code(tmp_path: Path) -> None:
         committed = ROOT / "inputs" / fresh.name
         assert committed.exists(), f"{committed} missing: run python scripts/regenerate.py"
         if fresh.suffix == ".xlsx":
-            assert zip_parts(fresh) == zip_parts(committed), f"{committed.name} drifted: run python scripts/regenerate.py"
+            assert zip_parts(fresh) == zip_parts(committed), (
+                f"{committed.name} drifted: run python scripts/regenerate.py"
+            )
         else:
             assert fresh.read_text("utf-8") == committed.read_text("utf-8"), f"{committed.name} drifted"
 

@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
-from builders import valid_report, write_json, write_xlsx
 from generator.cli import cli
 from generator.sniff import OLE2_MAGIC
 
@@ -60,7 +60,9 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("gbk.json", '{"agency": "镇"}'.encode("gbk"), "不是 UTF-8 编码"),
     ],
 )
-def test_unreadable_files_exit_2_with_a_message(runner: CliRunner, tmp_path: Path, name: str, content: bytes, words: str) -> None:
+def test_unreadable_files_exit_2_with_a_message(
+    runner: CliRunner, tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     code, output = run_check(runner, path)

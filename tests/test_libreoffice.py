@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from builders import ROOT, valid_report
+
 from generator import schema
 from generator.check import load
 from generator.model import complete_values
-from generator.xlsxread import read_values
 from generator.workbook import STATUS_ROW, write_workbook
+from generator.xlsxread import read_values
 
 SOFFICE = shutil.which("soffice")
 REQUIRED = os.environ.get("NIANBAO_REQUIRE_LIBREOFFICE") == "1"
@@ -27,7 +27,16 @@ def recalculate(source: Path, folder: Path) -> Path:
     folder.mkdir()
     profile = folder / "profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx", "--outdir", str(folder), str(source)],
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=120,
@@ -36,7 +45,13 @@ def recalculate(source: Path, folder: Path) -> Path:
 
 
 def test_formulas_and_status_computed_by_libreoffice(tmp_path: Path) -> None:
-    report = valid_report(**{"requests.new.natural_person": 3, "requests.granted.natural_person": 2, "requests.carried_forward.natural_person": 1})
+    report = valid_report(
+        **{
+            "requests.new.natural_person": 3,
+            "requests.granted.natural_person": 2,
+            "requests.carried_forward.natural_person": 1,
+        }
+    )
     source = tmp_path / "filled.xlsx"
     write_workbook(source, report)
     assert load(source).report["requests.total.natural_person"] is None  # formula, never calculated
@@ -45,7 +60,9 @@ def test_formulas_and_status_computed_by_libreoffice(tmp_path: Path) -> None:
     assert checked.result.ok, checked.result.flatten("code", "cell")
     assert checked.report["requests.total.natural_person"] == 2  # cached value read as a given total
     assert checked.report["requests.new.total"] == 3
-    assert dict(checked.report.values) == complete_values(report.values) | {"proactive.fees": checked.report["proactive.fees"]}
+    assert dict(checked.report.values) == complete_values(report.values) | {
+        "proactive.fees": checked.report["proactive.fees"]
+    }
     status = read_values(done)[schema.SHEET_REQUESTS]
     assert [status[f"{col}{STATUS_ROW}"] for col in "DEFGHIJ"] == ["相符"] * 7
 
@@ -53,5 +70,13 @@ def test_formulas_and_status_computed_by_libreoffice(tmp_path: Path) -> None:
 def test_status_row_shows_the_seed_error(tmp_path: Path) -> None:
     done = recalculate(ROOT / "inputs" / "seed-as-printed.xlsx", tmp_path / "lo")
     status = read_values(done)[schema.SHEET_REQUESTS]
-    assert [status[f"{col}{STATUS_ROW}"] for col in "DEFGHIJ"] == ["不符", "相符", "相符", "相符", "相符", "相符", "不符"]
+    assert [status[f"{col}{STATUS_ROW}"] for col in "DEFGHIJ"] == [
+        "不符",
+        "相符",
+        "相符",
+        "相符",
+        "相符",
+        "相符",
+        "不符",
+    ]
     assert load(done).result.flatten("code", "cell")[:2] == [("requests-total", "D29"), ("requests-balance", "D29")]

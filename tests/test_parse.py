@@ -12,7 +12,18 @@ from generator.parse import Problem, coerce_amount, coerce_count, coerce_date, c
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(3, 3), (3.0, 3), ("3", 3), (" 3 ", 3), ("３", 3), ("1,200", 1200), (None, 0), ("", 0), ("  ", 0), (Decimal("4.0"), 4)],
+    [
+        (3, 3),
+        (3.0, 3),
+        ("3", 3),
+        (" 3 ", 3),
+        ("３", 3),
+        ("1,200", 1200),
+        (None, 0),
+        ("", 0),
+        ("  ", 0),
+        (Decimal("4.0"), 4),
+    ],
 )
 def test_counts_accepted(raw: object, expected: int) -> None:
     assert coerce_count(raw) == expected
@@ -20,9 +31,18 @@ def test_counts_accepted(raw: object, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("两件", "not-integer"), (-1, "negative"), ("-1", "negative"), (2.5, "not-integer"), ("2.5", "not-integer"),
-     ("#REF!", "not-integer"), (True, "not-integer"), ("无", "not-integer"), ("-", "not-integer"),
-     (float("nan"), "not-integer")],
+    [
+        ("两件", "not-integer"),
+        (-1, "negative"),
+        ("-1", "negative"),
+        (2.5, "not-integer"),
+        ("2.5", "not-integer"),
+        ("#REF!", "not-integer"),
+        (True, "not-integer"),
+        ("无", "not-integer"),
+        ("-", "not-integer"),
+        (float("nan"), "not-integer"),
+    ],
 )
 def test_counts_refused(raw: object, code: str) -> None:
     with pytest.raises(Problem) as caught:
@@ -38,15 +58,23 @@ def test_blank_total_means_not_given() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(0, Decimal(0)), (24252.311082, Decimal("24252.311082")), ("1.5", Decimal("1.5")), (None, Decimal(0)),
-     (Decimal("0.000001"), Decimal("0.000001")), ("１２.５", Decimal("12.5"))],
+    [
+        (0, Decimal(0)),
+        (24252.311082, Decimal("24252.311082")),
+        ("1.5", Decimal("1.5")),
+        (None, Decimal(0)),
+        (Decimal("0.000001"), Decimal("0.000001")),
+        ("１２.５", Decimal("12.5")),
+    ],
 )
 def test_amounts_kept_exactly(raw: object, expected: Decimal) -> None:
     assert coerce_amount(raw) == expected
     assert str(coerce_amount(raw)) == str(expected)
 
 
-@pytest.mark.parametrize(("raw", "code"), [(-0.5, "negative"), ("abc", "bad-amount"), (True, "bad-amount"), ("inf", "bad-amount")])
+@pytest.mark.parametrize(
+    ("raw", "code"), [(-0.5, "negative"), ("abc", "bad-amount"), (True, "bad-amount"), ("inf", "bad-amount")]
+)
 def test_amounts_refused(raw: object, code: str) -> None:
     with pytest.raises(Problem) as caught:
         coerce_amount(raw)
@@ -55,7 +83,15 @@ def test_amounts_refused(raw: object, code: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [dt.date(2022, 1, 25), dt.datetime(2022, 1, 25, 0, 0), "2022-01-25", "2022/1/25", "2022年1月25日", " 2022-1-25 ", "２０２２年１月２５日"],
+    [
+        dt.date(2022, 1, 25),
+        dt.datetime(2022, 1, 25, 0, 0),
+        "2022-01-25",
+        "2022/1/25",
+        "2022年1月25日",
+        " 2022-1-25 ",
+        "２０２２年１月２５日",
+    ],
 )
 def test_dates_accepted(raw: object) -> None:
     assert coerce_date(raw) == dt.date(2022, 1, 25)
@@ -68,7 +104,9 @@ def test_dates_refused(raw: object) -> None:
     assert caught.value.kind.code == "bad-date"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(2021, 2021), ("2021", 2021), ("2021年", 2021), (2021.0, 2021), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(2021, 2021), ("2021", 2021), ("2021年", 2021), (2021.0, 2021), (None, None)]
+)
 def test_years(raw: object, expected: int | None) -> None:
     assert coerce_year(raw) == expected
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import normal, valid_reports
 
 from generator import schema
 from generator.check import check_report, load
 from generator.jsonio import dumps
 from generator.model import Report, with_values
 from generator.workbook import write_workbook
-from strategies import normal, valid_reports
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from builders import valid_report
+
 from generator import schema
 from generator.check import check_report
 from generator.model import Report, with_totals
@@ -27,12 +27,18 @@ def test_all_zero_report_with_given_totals_passes() -> None:
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"requests.granted.natural_person": 1, "requests.new.natural_person": 1, "requests.new.total": 2},
-         [("row-total", "requests.new.total"), ("requests-balance", "requests.total.total")]),
-        ({"requests.granted.research": 1, "requests.new.research": 1, "requests.total.research": 0},
-         [("requests-total", "requests.total.research"), ("requests-balance", "requests.total.research")]),
-        ({"requests.new.legal_service": 1},
-         [("requests-balance", "requests.total.legal_service"), ("requests-balance", "requests.total.total")]),
+        (
+            {"requests.granted.natural_person": 1, "requests.new.natural_person": 1, "requests.new.total": 2},
+            [("row-total", "requests.new.total"), ("requests-balance", "requests.total.total")],
+        ),
+        (
+            {"requests.granted.research": 1, "requests.new.research": 1, "requests.total.research": 0},
+            [("requests-total", "requests.total.research"), ("requests-balance", "requests.total.research")],
+        ),
+        (
+            {"requests.new.legal_service": 1},
+            [("requests-balance", "requests.total.legal_service"), ("requests-balance", "requests.total.total")],
+        ),
         ({"requests.carried_forward.natural_person": 1, "requests.carried_over.natural_person": 1}, []),
         ({"appeals.review.upheld": 2, "appeals.review.total": 1}, [("appeals-total", "appeals.review.total")]),
         ({"appeals.litigation_after_review.pending": 3}, []),
@@ -53,10 +59,22 @@ def test_rules(values: dict, expected: list[tuple[str, str]]) -> None:
 
 
 def test_row_total_message_lists_the_parts() -> None:
-    result = check_report(valid_report(**{"requests.new.natural_person": 2, "requests.new.commercial": 1, "requests.new.total": 2,
-                                          "requests.granted.natural_person": 2, "requests.granted.commercial": 1}))
+    result = check_report(
+        valid_report(
+            **{
+                "requests.new.natural_person": 2,
+                "requests.new.commercial": 1,
+                "requests.new.total": 2,
+                "requests.granted.natural_person": 2,
+                "requests.granted.commercial": 1,
+            }
+        )
+    )
     # The printed total also breaks the 勾稽关系 of the 总计 column, which is reported too.
-    assert result.flatten("code", "path") == [("row-total", "requests.new.total"), ("requests-balance", "requests.total.total")]
+    assert result.flatten("code", "path") == [
+        ("row-total", "requests.new.total"),
+        ("requests-balance", "requests.total.total"),
+    ]
     assert result.issues[0].message == (
         "三、收到和处理申请 一、本年新收政府信息公开申请数量·总计（requests.new.total）："
         "填写 2，按本行各列合计应为 3（明细：自然人 2 + 商业企业 1，其余各项为 0）"
@@ -70,11 +88,15 @@ def test_empty_overview_is_a_warning() -> None:
 
 
 def test_bad_part_does_not_cascade_into_sum_errors() -> None:
-    from generator.parse import Parsed
     from generator.check import check_parsed
+    from generator.parse import Parsed
 
     report = valid_report(
-        **{"requests.granted.natural_person": None, "requests.total.natural_person": 5, "requests.new.natural_person": 5}
+        **{
+            "requests.granted.natural_person": None,
+            "requests.total.natural_person": 5,
+            "requests.new.natural_person": 5,
+        }
     )
     parsed = Parsed(report, (), frozenset({"requests.granted.natural_person"}), {})
     assert check_parsed(parsed).flatten("code") == []
@@ -83,14 +105,24 @@ def test_bad_part_does_not_cascade_into_sum_errors() -> None:
 @pytest.mark.parametrize(
     ("this", "last", "expected"),
     [
-        ({"requests.carried_over.natural_person": 1, "requests.new.natural_person": 0,
-          "requests.carried_forward.natural_person": 1},
-         {"requests.carried_forward.natural_person": 2},
-         [("carried-over-mismatch", "requests.carried_over.natural_person"),
-          ("carried-over-mismatch", "requests.carried_over.total")]),
+        (
+            {
+                "requests.carried_over.natural_person": 1,
+                "requests.new.natural_person": 0,
+                "requests.carried_forward.natural_person": 1,
+            },
+            {"requests.carried_forward.natural_person": 2},
+            [
+                ("carried-over-mismatch", "requests.carried_over.natural_person"),
+                ("carried-over-mismatch", "requests.carried_over.total"),
+            ],
+        ),
         ({"proactive.rules.issued": 2, "proactive.rules.in_force": 5}, {"proactive.rules.in_force": 3}, []),
-        ({"proactive.rules.issued": 2, "proactive.rules.in_force": 6}, {"proactive.rules.in_force": 3},
-         [("in-force-drift", "proactive.rules.in_force")]),
+        (
+            {"proactive.rules.issued": 2, "proactive.rules.in_force": 6},
+            {"proactive.rules.in_force": 3},
+            [("in-force-drift", "proactive.rules.in_force")],
+        ),
         ({}, {"year": 2019}, [("previous-year", "year")]),
     ],
 )

@@ -9,8 +9,17 @@ from generator.jsonio import TREE
 from generator.model import make_report, to_document
 
 CONTRACT_KEYS = {
-    "format", "agency", "year", "date", "overview", "proactive", "requests", "appeals",
-    "problems", "other_matters", "extra",
+    "format",
+    "agency",
+    "year",
+    "date",
+    "overview",
+    "proactive",
+    "requests",
+    "appeals",
+    "problems",
+    "other_matters",
+    "extra",
 }
 
 
@@ -20,7 +29,9 @@ def test_paths_and_cells_are_unique() -> None:
 
 
 def test_field_counts_match_the_official_tables() -> None:
-    by_table = {key: [f for f in schema.FIELDS if f.path.startswith(key + ".")] for key in ("proactive", "requests", "appeals")}
+    by_table = {
+        key: [f for f in schema.FIELDS if f.path.startswith(key + ".")] for key in ("proactive", "requests", "appeals")
+    }
     assert len(by_table["proactive"]) == 10
     assert len(by_table["requests"]) == 25 * 7 == 175
     assert len(by_table["appeals"]) == 15
@@ -61,15 +72,35 @@ def test_contract_keys_are_all_present_in_the_document() -> None:
     document = to_document(make_report({}))
     assert set(document) == CONTRACT_KEYS
     assert set(document["requests"]) == {
-        "new", "carried_over", "granted", "partially_granted", "withheld", "unable", "not_processed", "other",
-        "total", "carried_forward",
+        "new",
+        "carried_over",
+        "granted",
+        "partially_granted",
+        "withheld",
+        "unable",
+        "not_processed",
+        "other",
+        "total",
+        "carried_forward",
     }
     assert set(document["requests"]["withheld"]) == {
-        "state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs",
-        "process_information", "enforcement_files", "inquiry_matters",
+        "state_secret",
+        "prohibited_by_law",
+        "security_stability",
+        "third_party",
+        "internal_affairs",
+        "process_information",
+        "enforcement_files",
+        "inquiry_matters",
     }
     assert set(document["requests"]["new"]) == {
-        "natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total",
+        "natural_person",
+        "commercial",
+        "research",
+        "public_interest",
+        "legal_service",
+        "other_org",
+        "total",
     }
     assert set(document["appeals"]) == {"review", "litigation_direct", "litigation_after_review"}
     assert set(document["appeals"]["review"]) == {"upheld", "corrected", "other", "pending", "total"}

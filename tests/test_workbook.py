@@ -8,8 +8,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-
 from builders import valid_report, write_xlsx
+
 from generator import schema
 from generator.check import load
 from generator.model import blank_report, complete_values, with_totals
@@ -63,10 +63,18 @@ def test_data_validation_on_every_count_fee_date_and_year(blank: Path) -> None:
         rules = [dv for dv in book[field.sheet].data_validations.dataValidation if field.cell in dv.sqref]
         assert len(rules) == 1, field.path
         rule = rules[0]
-        expected = {schema.Kind.COUNT: "whole", schema.Kind.TOTAL: "whole", schema.Kind.AMOUNT: "decimal",
-                    schema.Kind.DATE: "date", schema.Kind.YEAR: "whole"}[field.kind]
+        expected = {
+            schema.Kind.COUNT: "whole",
+            schema.Kind.TOTAL: "whole",
+            schema.Kind.AMOUNT: "decimal",
+            schema.Kind.DATE: "date",
+            schema.Kind.YEAR: "whole",
+        }[field.kind]
         assert rule.type == expected
-        assert rule.showErrorMessage and rule.showInputMessage and rule.prompt and rule.error
+        assert rule.showErrorMessage
+        assert rule.showInputMessage
+        assert rule.prompt
+        assert rule.error
 
 
 def test_totals_are_live_formulas_and_status_row_is_there(blank: Path) -> None:
@@ -80,17 +88,21 @@ def test_totals_are_live_formulas_and_status_row_is_there(blank: Path) -> None:
 
 def test_blank_workbook_reads_as_zeros(blank: Path) -> None:
     checked = load(blank)
-    assert {code for code, in checked.result.flatten("code")} == {"required", "text-empty"}
+    assert {code for (code,) in checked.result.flatten("code")} == {"required", "text-empty"}
     values = complete_values(checked.report.values)
     assert all(values[f.path] == 0 for f in schema.FIELDS if f.kind in (schema.Kind.COUNT, schema.Kind.TOTAL))
 
 
 def test_filled_workbook_round_trips(tmp_path: Path) -> None:
-    report = with_totals(valid_report(**{"requests.new.research": 4, "requests.granted.research": 4, "proactive.fees": 24252.311082}))
+    report = with_totals(
+        valid_report(**{"requests.new.research": 4, "requests.granted.research": 4, "proactive.fees": 24252.311082})
+    )
     checked = load(write_xlsx(tmp_path / "r.xlsx", report))
     assert checked.result.ok
     assert str(checked.report["proactive.fees"]) == "24252.311082"
-    assert complete_values(checked.report.values) == complete_values(report.values) | {"proactive.fees": checked.report["proactive.fees"]}
+    assert complete_values(checked.report.values) == complete_values(report.values) | {
+        "proactive.fees": checked.report["proactive.fees"]
+    }
 
 
 @pytest.mark.parametrize(
@@ -178,5 +190,11 @@ def test_overview_rows_are_read_in_order_and_blank_rows_skipped(blank: Path) -> 
     edit(path, schema.SHEET_OVERVIEW, "B10", "新增小节")
     edit(path, schema.SHEET_OVERVIEW, "C10", "内容")
     sections = load(path).report.overview
-    assert [s.title for s in sections] == ["主动公开政府信息情况", "政府信息管理情况", "政府信息公开平台建设情况", "监督保障情况", "新增小节"]
+    assert [s.title for s in sections] == [
+        "主动公开政府信息情况",
+        "政府信息管理情况",
+        "政府信息公开平台建设情况",
+        "监督保障情况",
+        "新增小节",
+    ]
     assert sections[0].text == "第一段\n第二段"
