@@ -40,3 +40,18 @@ def test_inputs_match_the_code(tmp_path: Path) -> None:
 def test_seed_json_is_in_canonical_form() -> None:
     seed = ROOT / "inputs" / "seed.json"
     assert dumps(load(seed).report) == seed.read_text("utf-8")
+
+
+def test_template_matches_the_code(tmp_path: Path) -> None:
+    fresh = regenerate.write_template(tmp_path)
+    assert zip_parts(fresh) == zip_parts(ROOT / "templates" / "default.docx"), "run python scripts/regenerate.py"
+
+
+def test_samples_match_the_template(tmp_path: Path) -> None:
+    fresh = regenerate.write_samples(tmp_path, ROOT / "templates" / "default.docx", previews=False)[0]
+    committed = ROOT / "samples" / "seed.docx"
+    assert zip_parts(fresh) == zip_parts(committed), "samples/ drifted: run python scripts/regenerate.py"
+    digest = (ROOT / "samples" / "seed.docx.sha256").read_text("utf-8").strip()
+    assert regenerate.docx_digest(committed.read_bytes()) == digest, "PDF/PNG previews are stale: regenerate them"
+    assert (ROOT / "samples" / "seed.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in (ROOT / "samples").glob("seed-*.png"))
