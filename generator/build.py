@@ -13,13 +13,16 @@ from pathlib import Path
 import jinja2
 
 from . import issues as it
+from . import schema
 from .check import Checked, load
 from .context import build_context
 from .errors import NianbaoError, TemplateInvalid
 from .files import write_bytes
 from .issues import CheckResult, Issue
 from .model import Report
+from .parse import locate
 from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
+from .sniff import InputKind
 from .templates import load_template
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -48,7 +51,9 @@ def render_report(report: Report, template: PreparedTemplate) -> bytes:
     except jinja2.UndefinedError as exc:
         key = _missing_extra_key(str(exc.message))
         if key is not None:
-            raise MissingExtraField(it.MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key)) from exc
+            raise MissingExtraField(
+                it.MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key, template=template.path.name)
+            ) from exc
         raise TemplateInvalid(f"模板“{template.path.name}”使用了不存在的变量：{exc.message}") from exc
     except RenderBudgetExceeded as exc:
         raise TemplateInvalid(f"模板“{template.path.name}”：{exc.message}") from exc
@@ -127,7 +132,9 @@ def build(
     try:
         docx = render_report(checked.report, template or load_template())
     except MissingExtraField as missing:
-        return Built(checked, CheckResult.of((*checked.result.issues, missing.issue)), ())
+        sheet = schema.SHEET_EXTRA if checked.kind is InputKind.XLSX else None
+        issue = locate(missing.issue, sheet, None)
+        return Built(checked, CheckResult.of((*checked.result.issues, issue)), ())
     pdf_bytes = docx_to_pdf(docx, output.name) if pdf else None
     write_bytes(output, docx)
     written = [output]

@@ -15,7 +15,7 @@ from .build import build, report_file_name
 from .check import Checked, load
 from .errors import NianbaoError
 from .files import write_text
-from .issues import READING_CODES, CheckResult, Severity
+from .issues import READING_CODES, CheckResult
 from .jsonio import dumps
 from .model import blank_report, with_values
 from .render import PreparedTemplate
@@ -44,13 +44,6 @@ def cannot_run_on_error() -> Iterator[None]:
 
 
 INPUT = click.Path(path_type=Path, dir_okay=True)
-
-
-def format_issues(result: CheckResult) -> str:
-    """The human listing: one line per issue, then the closing count."""
-    lines = [f"{'错误' if i.severity is Severity.ERROR else '警告'}  {i.message}" for i in result.issues]
-    lines.append(f"共 {len(result.errors)} 个错误、{len(result.warnings)} 个警告。")
-    return "\n".join(lines)
 
 
 def _checked(path: Path, previous: Path | None = None) -> Checked:
@@ -92,7 +85,7 @@ def new(out: Path, agency: str | None, year: int | None, source: Path | None) ->
         checked = _checked(source)
         unreadable = [i for i in checked.result.errors if i.code in READING_CODES]
         if unreadable:
-            click.echo(format_issues(CheckResult(tuple(unreadable))), err=True)
+            click.echo(CheckResult(tuple(unreadable)).to_text(), err=True)
             click.echo("数据有误，未生成工作簿。", err=True)
             sys.exit(EXIT_DATA)
         report = checked.report
@@ -120,7 +113,7 @@ def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
         if result.ok and not result.warnings:
             click.echo("检查通过，未发现问题。")
         else:
-            click.echo(format_issues(result))
+            click.echo(result.to_text())
     if not result.ok:
         sys.exit(EXIT_DATA)
 
@@ -138,7 +131,7 @@ def export(input_path: Path, output: Path | None) -> None:
     """
     checked = _checked(input_path)
     if not checked.result.ok:
-        click.echo(format_issues(checked.result), err=True)
+        click.echo(checked.result.to_text(), err=True)
         click.echo("数据有误，未导出。", err=True)
         sys.exit(EXIT_DATA)
     text = dumps(checked.report)
@@ -186,12 +179,56 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
         target = output or Path(report_file_name(checked.report))
         built = build(input_path, target, template, pdf=pdf, checked=checked)
     if built.result.issues:
-        click.echo(format_issues(built.result), err=True)
+        click.echo(built.result.to_text(), err=True)
     if not built.written:
         click.echo("有错误，未生成报告。", err=True)
         sys.exit(EXIT_DATA)
     for path in built.written:
         click.echo(f"已生成：{path}")
+
+
+@cli.group()
+def template() -> None:
+    """Word 模板：导出默认模板以便修改，检查自定义模板。"""
+
+
+@template.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def template_export(folder: Path) -> None:
+    """导出默认模板、模板变量说明和一个红头示例模板，供自定义。
+
+    \b
+    例：nianbao template export 我的模板
+    """
+    from .templates import export_templates
+
+    with cannot_run_on_error():
+        written = export_templates(folder)
+    for path in written:
+        click.echo(f"已导出：{path}")
+
+
+@template.command("check")
+@click.argument("template_file", metavar="T.docx", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
+def template_check(template_file: Path, as_json: bool) -> None:
+    """检查 Word 模板：语法、未知变量、被 Word 拆分或改坏的标签、缺少的规定内容。
+
+    \b
+    例：nianbao template check 我的模板/红头示例.docx
+    """
+    from .templatecheck import lint
+
+    with cannot_run_on_error():
+        if not template_file.is_file():
+            raise NianbaoError(f"找不到模板文件“{template_file}”。")
+        result = lint(template_file).result
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text() if result.issues else "模板检查通过，未发现问题。")
+    if not result.ok:
+        sys.exit(EXIT_DATA)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ Run `python scripts/regenerate.py` after a change; a test fails while the commit
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
@@ -15,7 +16,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
@@ -58,7 +59,7 @@ WIDTHS = {
 }
 
 
-def build_default_template(path: Path) -> None:
+def build_default_template(path: Path | io.BytesIO) -> None:
     """Write the default report template to `path`."""
     document = Document()
     _set_up_page(document)
@@ -85,7 +86,7 @@ def build_default_template(path: Path) -> None:
     document.add_paragraph("{{ agency }}", STYLE_SIGNATURE)
     document.add_paragraph("{{ date|cn_date }}", STYLE_SIGNATURE)
     _page_numbers(document)
-    document.save(str(path))
+    document.save(path if isinstance(path, io.BytesIO) else str(path))
 
 
 def _set_up_page(document: Document) -> None:  # type: ignore[valid-type]
@@ -287,3 +288,33 @@ def _page_numbers(document: Document) -> None:  # type: ignore[valid-type]
     even.alignment = WD_ALIGN_PARAGRAPH.LEFT
     even.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     _page_number_field(even)
+
+
+RED = RGBColor(0xE0, 0x00, 0x00)
+CONTACT = "联系人：{{ extra.联系人 }}　　咨询电话：{{ extra.咨询电话 }}"
+
+
+def build_red_header_template(path: Path) -> None:
+    """A worked example of a house style: a red header with the issuing office, and a contact line."""
+    buffer = io.BytesIO()
+    build_default_template(buffer)  # type: ignore[arg-type]
+    document = Document(buffer)
+    first = document.paragraphs[0]
+    office = first.insert_paragraph_before("{{ agency }}", STYLE_TITLE)
+    office.runs[0].font.color.rgb = RED
+    office.runs[0].font.size = Pt(36)
+    rule = first.insert_paragraph_before("", STYLE_BODY)
+    _red_rule(rule)
+    signature = next(p for p in document.paragraphs if p.style.name == STYLE_SIGNATURE)
+    signature.insert_paragraph_before(CONTACT, STYLE_BODY)
+    document.save(str(path))
+
+
+def _red_rule(paragraph: Paragraph) -> None:
+    """A red line under the header (GB/T 9704 版头分隔线), as a paragraph bottom border."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "18"), ("space", "1"), ("color", "E00000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)

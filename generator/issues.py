@@ -47,6 +47,8 @@ class Issue:
     @property
     def message(self) -> str:
         """The whole Chinese message: label, location, what was found and what was expected."""
+        if self.path == "template":
+            return f"{self.label}：{self.detail}"  # the label already says where in the template
         if self.sheet and self.cell:
             where = f"工作表“{self.sheet}”{self.cell}"
         elif self.sheet:
@@ -129,6 +131,12 @@ class CheckResult:
             "warnings": [issue.to_json() for issue in self.warnings],
         }
 
+    def to_text(self) -> str:
+        """The human listing: one line per issue, then the closing count."""
+        lines = [f"{'错误' if i.severity is Severity.ERROR else '警告'}  {i.message}" for i in self.issues]
+        lines.append(f"共 {len(self.errors)} 个错误、{len(self.warnings)} 个警告。")
+        return "\n".join(lines)
+
     def flatten(self, *attrs: str) -> list[tuple[Any, ...]]:
         """Tuples of the named attributes of each issue, for terse assertions in tests."""
         return [tuple(getattr(issue, attr) for attr in attrs) for issue in self.issues]
@@ -189,7 +197,12 @@ IN_FORCE_DRIFT = IssueType(
     "填写 {found}，按上年现行有效 {previous} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}（有修订时可忽略）",
 )
 # --- rendering with a custom template -----------------------------------------------------
-MISSING_EXTRA = IssueType("extra-missing", E, "缺少自定义字段", "模板使用了自定义字段“{key}”，但输入中没有这个字段")
+MISSING_EXTRA = IssueType(
+    "extra-missing",
+    E,
+    "缺少自定义字段",
+    "模板“{template}”使用了自定义字段“{key}”，但这份输入中没有；请在“自定义字段”表（或 JSON 的 extra）中添加",
+)
 
 PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
 

@@ -42,13 +42,33 @@ class ReportEnvironment(SandboxedEnvironment):
 
     deadline: float = 0.0
     calls: int = 0
+    intercepted_binops = frozenset({"*", "**"})
+
+    def tick(self) -> None:
+        """Count one step of a render; stop a template that runs too long."""
+        self.calls += 1
+        if self.calls > MAX_CALLS or time.monotonic() > self.deadline:
+            raise RenderBudgetExceeded("模板运行时间过长（可能有死循环），已停止")
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Every call in a template counts against the budget; range() is capped."""
-        __self.calls += 1
-        if __self.calls > MAX_CALLS or time.monotonic() > __self.deadline:
-            raise RenderBudgetExceeded("模板运行时间过长（可能有死循环），已停止")
+        """Every call in a template counts against the budget."""
+        __self.tick()
         return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """`"x" * 10**9` and `9 ** 9 ** 9` would exhaust memory or time: refused."""
+        if operator == "**" and isinstance(right, int) and right > 100:
+            raise RenderBudgetExceeded("乘方的指数过大，已停止")
+        if operator == "*" and any(isinstance(v, (str, list, tuple)) for v in (left, right)):
+            count = right if isinstance(right, int) else left
+            if isinstance(count, int) and count > MAX_RANGE:
+                raise RenderBudgetExceeded("重复次数过多，已停止")
+        return super().call_binop(context, operator, left, right)
+
+    def finalize_output(self, value: Any) -> Any:
+        """Called for every {{ }} output: counts against the budget too."""
+        self.tick()
+        return value
 
     def start_budget(self) -> None:
         """Reset the budget before a render."""
@@ -66,6 +86,7 @@ def _safe_range(*args: int) -> range:
 def make_env() -> ReportEnvironment:
     """The Jinja environment templates are rendered in."""
     env = ReportEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env.finalize = env.finalize_output
     env.filters.update(FILTERS)
     env.tests.update(TESTS)
     env.globals["range"] = _safe_range

@@ -1,0 +1,277 @@
+"""Linting a Word template without data and with a full sample report: where each problem is, in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.sandbox import SecurityError
+
+from . import schema
+from .context import build_context
+from .errors import TemplateInvalid
+from .issues import CheckResult, E, Issue, IssueType, W
+from .model import Section, make_report
+from .render import (
+    RENDERED_PART,
+    PreparedTemplate,
+    RenderBudgetExceeded,
+    make_env,
+    patched_source,
+    prepare,
+    read_entries,
+    render_bytes,
+    where,
+)
+
+T_SYNTAX = IssueType("template-syntax", E, "模板语法错误", "{found}")
+T_UNKNOWN = IssueType("template-unknown-variable", E, "未知变量", "模板使用了未知变量“{name}”{hint}")
+T_UNDEFINED = IssueType("template-undefined", E, "变量不存在", "试渲染时出错：{found}")
+T_UNSAFE = IssueType("template-unsafe", E, "不安全的模板", "模板试图访问 Python 内部对象（{found}），已拒绝")
+T_RUNAWAY = IssueType("template-runaway", E, "模板运行过久", "{found}")
+T_BROKEN_XML = IssueType("template-broken-xml", E, "生成的文档结构无效", "{found}")
+T_LEFTOVER = IssueType(
+    "template-leftover-tag", E, "残留的模板标签", "渲染后仍有未处理的标签“{found}”：标签可能被 Word 改坏了"
+)
+T_SPLIT = IssueType(
+    "template-split-tag",
+    W,
+    "标签被拆分",
+    "标签“{found}”在 Word 中被拆成了几段不同格式的文字（已自动合并，但其中的格式会丢失）；建议整段重新输入",
+)
+T_SMART_QUOTES = IssueType(
+    "template-smart-quotes",
+    W,
+    "标签中有中文引号",
+    "标签“{found}”中的弯引号“”‘’已按英文引号处理；建议关闭 Word 的“自动更正引号”后重新输入",
+)
+T_FULL_WIDTH = IssueType(
+    "template-full-width-brace",
+    W,
+    "全角括号",
+    "“{found}”用了全角括号，不会被当作模板标签；请改为半角 {{{{ }}}} 或 {{% %}}",
+)
+T_MISSING = IssueType("template-missing-section", W, "缺少规定内容", "模板中找不到规定的{what}“{found}”")
+T_EXTRA_FIELDS = IssueType(
+    "template-extra-fields",
+    W,
+    "使用了自定义字段",
+    "模板使用了自定义字段 {found}：每份输入都须在“自定义字段”表（或 JSON 的 extra）中提供",
+)
+
+TEMPLATE_TYPES = (
+    T_SYNTAX,
+    T_UNKNOWN,
+    T_UNDEFINED,
+    T_UNSAFE,
+    T_RUNAWAY,
+    T_BROKEN_XML,
+    T_LEFTOVER,
+    T_SPLIT,
+    T_SMART_QUOTES,
+    T_FULL_WIDTH,
+    T_MISSING,
+    T_EXTRA_FIELDS,
+)
+SAMPLE_TEXT = "示例 & < > {_{ 😀"
+_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
+_RAW_TAG = re.compile(r"\{(?:<[^>]*>)*[{%](?:(?!\{[{%]).)*?[}%](?:<[^>]*>)*\}", re.DOTALL)
+MANDATED_TABLE_LABELS = (
+    "第二十条第（一）项",
+    "第二十条第（八）项",
+    schema.BALANCE_NOTE,
+    "四、结转下年度继续办理",
+    "复议后起诉",
+)
+
+
+class SampleExtra(dict[str, Any]):
+    """The custom fields of the sample report: any key a template asks for has a sample value."""
+
+    def __missing__(self, key: str) -> str:
+        return f"示例{key}"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateReport:
+    """The result of linting a template, and the custom fields it uses."""
+
+    result: CheckResult
+    extra_keys: tuple[str, ...]
+
+
+def sample_context() -> dict[str, Any]:
+    """A full report: every count non-zero and distinct, texts with characters that need escaping."""
+    values: dict[str, Any] = {"agency": "示例县示例镇人民政府", "year": 2021, "date": dt.date(2022, 1, 20)}
+    for index, field in enumerate(schema.FIELDS, start=1):
+        if field.kind is schema.Kind.COUNT:
+            values[field.path] = index
+    values["proactive.fees"] = Decimal("1.5")
+    values["problems"] = values["other_matters"] = f"{SAMPLE_TEXT}\n（一）示例小标题\n第二段"
+    sections = (Section("示例小节", SAMPLE_TEXT), Section("第二小节", "内容"))
+    context = build_context(make_report(values, sections))
+    context["extra"] = SampleExtra()
+    return context
+
+
+def _issue(kind: IssueType, where_text: str, **facts: Any) -> Issue:
+    return kind.at("template", label=f"模板 {where_text}", **facts)
+
+
+def locate_line(part: str, source: str, lineno: int | None) -> str:
+    """Where a line of a patched part is: paragraph, or table/row/column, with the text around."""
+    if not lineno:
+        return part
+    before = "\n".join(source.splitlines()[: lineno - 1])
+    name = {"word/document.xml": "正文"}.get(part, part.removeprefix("word/").removesuffix(".xml"))
+    depth = before.count("<w:tbl>") - before.count("</w:tbl>")
+    if depth > 0:
+        table_start = before.rfind("<w:tbl>")
+        rows = before[table_start:]
+        row = len(re.findall(r"<w:tr[ >]", rows))
+        column = len(re.findall(r"<w:tc[ >]", rows[rows.rfind("<w:tr") :]))
+        place = f"{name}第 {before.count('<w:tbl>')} 个表格第 {row} 行第 {column} 列"
+    else:
+        place = f"{name}第 {len(re.findall(r'<w:p[ >]', before)) + 1} 段"
+    return f"{place}，{where(source, lineno)}"
+
+
+def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[Issue]:
+    for name, source in parts.items():
+        try:
+            env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            yield _issue(T_SYNTAX, locate_line(name, source, exc.lineno), found=exc.message)
+
+
+def _chains(tree: nodes.Template) -> Iterator[tuple[list[str], int]]:
+    """Dotted variable paths (a.b.c) used in a template, with their line numbers."""
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        keys: list[str] = []
+        current: nodes.Node = node
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                keys.append(current.attr)
+            elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+                keys.append(current.arg.value)
+            else:
+                break
+            current = current.node
+        if isinstance(current, nodes.Name):
+            yield [current.name, *reversed(keys)], node.lineno
+
+
+def _unknown_issues(parts: dict[str, str], env: jinja2.Environment, extra_keys: set[str]) -> Iterator[Issue]:
+    sample = sample_context()
+    known = set(schema.TOP_LEVEL_KEYS) | set(env.globals)
+    for name, source in parts.items():
+        tree = env.parse(source)
+        declared = meta.find_undeclared_variables(tree)
+        for variable in sorted(declared - known):
+            line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), None)
+            yield _issue(T_UNKNOWN, locate_line(name, source, line), name=variable, hint=_suggest(variable, known))
+        for chain, line in _chains(tree):
+            if chain[0] not in declared or chain[0] not in sample:
+                continue
+            if chain[0] == "extra":
+                extra_keys.update(chain[1:2])
+                continue
+            node: Any = sample
+            for depth, key in enumerate(chain):
+                if not isinstance(node, dict):
+                    break
+                if key not in node:
+                    full = ".".join(chain[: depth + 1])
+                    hint = _suggest(key, list(node), prefix=".".join(chain[:depth]))
+                    yield _issue(T_UNKNOWN, locate_line(name, source, line), name=full, hint=hint)
+                    break
+                node = node[key]
+
+
+def _suggest(name: str, known: Any, prefix: str = "") -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+    if not close:
+        return ""
+    return f"，是否应为“{prefix + '.' if prefix else ''}{close[0]}”？"
+
+
+def _word_issues(raw: dict[str, str]) -> Iterator[Issue]:
+    """What Word does to tags: splitting them into runs, smart quotes, full-width braces."""
+    for name, xml in raw.items():
+        for match in _RAW_TAG.finditer(xml):
+            tag = match.group()
+            text = re.sub(r"<[^>]+>", "", tag)
+            where_text = f"{name}，标签“{text[:60]}”"
+            if "<w:r>" in tag or "<w:r " in tag:
+                yield _issue(T_SPLIT, where_text, found=text[:60])
+            if re.search("[“”‘’]", text):
+                yield _issue(T_SMART_QUOTES, where_text, found=text[:60])
+        plain = re.sub(r"<[^>]+>", "", xml)
+        for match in re.finditer(r"[｛{][｛％%][^｝}]*[％%｝][｝}]", plain):
+            if re.search("[｛｝％]", match.group()):
+                yield _issue(T_FULL_WIDTH, name, found=match.group())
+
+
+def _missing_issues(raw: dict[str, str]) -> Iterator[Issue]:
+    text = "".join(re.sub(r"<[^>]+>", "", raw.get("word/document.xml", "")).split())
+    for heading in schema.HEADINGS:
+        if heading not in text:
+            yield _issue(T_MISSING, "全文", what="标题", found=heading)
+    for label in MANDATED_TABLE_LABELS:
+        if "".join(label.split()) not in text:
+            yield _issue(T_MISSING, "全文", what="表格内容", found=label)
+
+
+def _trial_issues(prepared: PreparedTemplate) -> Iterator[Issue]:
+    try:
+        docx = render_bytes(prepared, sample_context())
+    except SecurityError as exc:
+        yield _issue(T_UNSAFE, "试渲染", found=exc.message or str(exc))
+        return
+    except RenderBudgetExceeded as exc:
+        yield _issue(T_RUNAWAY, "试渲染", found=exc.message)
+        return
+    except jinja2.UndefinedError as exc:
+        yield _issue(T_UNDEFINED, "试渲染", found=exc.message)
+        return
+    except TemplateInvalid as exc:
+        yield _issue(T_BROKEN_XML, "试渲染", found=exc.message)
+        return
+    except jinja2.TemplateError as exc:
+        yield _issue(T_UNDEFINED, "试渲染", found=exc.message or str(exc))
+        return
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
+    text = text.replace("{{ 😀", "")  # the sample data itself holds this
+    for match in _TAG.finditer(text):
+        yield _issue(T_LEFTOVER, "试渲染", found=match.group()[:40])
+
+
+def lint(path: Path) -> TemplateReport:
+    """Every problem of a template; raises TemplateInvalid if it is not a .docx at all."""
+    entries = read_entries(path)
+    raw = {name: data.decode("utf-8") for name, data in entries if RENDERED_PART.fullmatch(name)}
+    patched = {name: patched_source(xml) for name, xml in raw.items() if "{" in xml}
+    env = make_env()
+    found = list(_word_issues(raw))
+    syntax = list(_syntax_issues(patched, env))
+    found += syntax
+    extra_keys: set[str] = set()
+    if not syntax:
+        found += _unknown_issues(patched, env, extra_keys)
+        if not any(issue.severity is E for issue in found):
+            found += _trial_issues(prepare(path, env))
+    found += _missing_issues(raw)
+    if extra_keys:
+        found.append(_issue(T_EXTRA_FIELDS, "全文", found="、".join(sorted(extra_keys))))
+    return TemplateReport(CheckResult(tuple(dict.fromkeys(found))), tuple(sorted(extra_keys)))
