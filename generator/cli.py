@@ -189,7 +189,13 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
 
 @cli.group()
 def template() -> None:
-    """Word 模板：导出默认模板以便修改，检查自定义模板。"""
+    """Word 模板：导出默认模板以便修改，检查自定义模板。
+
+    \b
+    例：nianbao template export 我的模板
+        nianbao template check 我的模板/红头示例.docx
+        nianbao build 年报.xlsx --template 我的模板/红头示例.docx
+    """
 
 
 @template.command("export")

@@ -139,11 +139,32 @@ def locate_line(part: str, source: str, lineno: int | None) -> str:
         table_start = before.rfind("<w:tbl>")
         rows = before[table_start:]
         row = len(re.findall(r"<w:tr[ >]", rows))
-        column = len(re.findall(r"<w:tc[ >]", rows[rows.rfind("<w:tr") :]))
+        cells = re.split(r"<w:tc[ >]", rows[rows.rfind("<w:tr") :])[1:]
+        column = 1 + sum(
+            int(m.group(1)) if (m := re.search(r'<w:gridSpan w:val="(\d+)"', c)) else 1 for c in cells[:-1]
+        )
         place = f"{name}第 {before.count('<w:tbl>')} 个表格第 {row} 行第 {column} 列"
     else:
         place = f"{name}第 {len(re.findall(r'<w:p[ >]', before)) + 1} 段"
     return f"{place}，{where(source, lineno)}"
+
+
+_BLOCK = re.compile(
+    r"\{%-?\s*(?:[pr]|tr|tc)?\s*(if|for|macro|call|filter|with|raw|block|endif|endfor|endmacro|endcall|endfilter|endwith|endraw|endblock)\b"
+)
+
+
+def _unclosed_line(source: str) -> int | None:
+    """The line of the innermost block tag ({% if %}, {% for %} …) that is never closed."""
+    stack: list[int] = []
+    for match in _BLOCK.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        if match.group(1).startswith("end"):
+            if stack:
+                stack.pop()
+        else:
+            stack.append(line)
+    return stack[-1] if stack else None
 
 
 def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[Issue]:
@@ -151,7 +172,13 @@ def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[I
         try:
             env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            yield _issue(T_SYNTAX, locate_line(name, source, exc.lineno), found=exc.message)
+            line = exc.lineno
+            if "Unexpected end of template" in (exc.message or ""):
+                line = _unclosed_line(source) or line
+                message = "这个标签没有对应的结束标签（如 {% endif %}、{% endfor %}）"
+            else:
+                message = exc.message or str(exc)
+            yield _issue(T_SYNTAX, locate_line(name, source, line), found=message)
 
 
 def _chains(tree: nodes.Template) -> Iterator[tuple[list[str], int]]:

@@ -18,10 +18,11 @@ sys.path.insert(0, str(ROOT))
 
 from generator.build import docx_to_pdf, render_report  # noqa: E402
 from generator.check import read_raw  # noqa: E402
-from generator.defaulttemplate import build_default_template  # noqa: E402
+from generator.defaulttemplate import build_default_template, build_red_header_template  # noqa: E402
 from generator.jsonio import document_to_raw, dumps  # noqa: E402
 from generator.model import blank_report  # noqa: E402
 from generator.parse import parse  # noqa: E402
+from generator.reference import variables_reference  # noqa: E402
 from generator.render import prepare  # noqa: E402
 from generator.workbook import write_workbook  # noqa: E402
 
@@ -59,6 +60,17 @@ def write_template(folder: Path) -> Path:
     return path
 
 
+def write_docs(root: Path) -> list[Path]:
+    """The worked example of a custom template and the template-variable reference."""
+    (root / "templates").mkdir(parents=True, exist_ok=True)
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    example = root / "templates" / "red-header.docx"
+    build_red_header_template(example)
+    reference = root / "docs" / "template-variables.md"
+    reference.write_text(variables_reference(), encoding="utf-8")
+    return [example, reference]
+
+
 def render_seed_docx(template: Path) -> bytes:
     """The corrected seed report rendered with a template."""
     return render_report(parse(read_raw(SEED)[0]).report, prepare(template))
@@ -91,7 +103,7 @@ def docx_digest(docx: bytes) -> str:
 def main() -> None:
     """Regenerate everything derived from the code."""
     template = write_template(ROOT / "templates")
-    paths = [template, *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
+    paths = [template, *write_docs(ROOT), *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
     for path in paths:
         print(path.relative_to(ROOT))
 

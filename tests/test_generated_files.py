@@ -55,3 +55,9 @@ def test_samples_match_the_template(tmp_path: Path) -> None:
     assert regenerate.docx_digest(committed.read_bytes()) == digest, "PDF/PNG previews are stale: regenerate them"
     assert (ROOT / "samples" / "seed.pdf").read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in (ROOT / "samples").glob("seed-*.png"))
+
+
+def test_docs_and_example_template_match_the_code(tmp_path: Path) -> None:
+    example, reference = regenerate.write_docs(tmp_path)
+    assert zip_parts(example) == zip_parts(ROOT / "templates" / "red-header.docx"), "run python scripts/regenerate.py"
+    assert reference.read_text("utf-8") == (ROOT / "docs" / "template-variables.md").read_text("utf-8")
