@@ -37,9 +37,9 @@ class Built:
     written: tuple[Path, ...]
 
 
-def report_file_name(report: Report, suffix: str = ".docx") -> str:
+def report_file_name(agency: str, year: int | None, suffix: str = ".docx") -> str:
     """{机关}{年度}年政府信息公开工作年度报告.docx, safe as a Windows file name."""
-    name = f"{report.agency}{report.year}年政府信息公开工作年度报告"
+    name = f"{agency}{year}年政府信息公开工作年度报告"
     name = _UNSAFE.sub("_", name).strip(" .")[:150] or "政府信息公开工作年度报告"
     return name + suffix
 

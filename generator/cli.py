@@ -176,7 +176,7 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
     template = _template(template_path)
     with cannot_run_on_error():
         checked = load(input_path)
-        target = output or Path(report_file_name(checked.report))
+        target = output or Path(report_file_name(checked.report.agency, checked.report.year))
         built = build(input_path, target, template, pdf=pdf, checked=checked)
     if built.result.issues:
         click.echo(built.result.to_text(), err=True)
@@ -185,6 +185,130 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
         sys.exit(EXIT_DATA)
     for path in built.written:
         click.echo(f"已生成：{path}")
+
+
+@cli.command("bulk")
+@click.argument("input_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="报告和汇总表的输出文件夹。",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数，默认为 CPU 核数。")
+@click.option("-r", "--recursive", is_flag=True, help="包括子文件夹。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
+@TEMPLATE_OPTION
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
+def bulk_command(
+    input_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    recursive: bool,
+    quiet: bool,
+    template_path: Path | None,
+    pdf: bool,
+) -> None:
+    """检查并生成一个文件夹中的全部工作簿和 JSON，写出汇总表（汇总.xlsx、汇总.csv）。
+
+    \b
+    例：nianbao bulk 收到的年报 -o 生成的报告
+        nianbao bulk 收到的年报 -o 生成的报告 -r --jobs 4
+    """
+    from . import bulk
+    from .build import require_libreoffice
+
+    with cannot_run_on_error():
+        if not input_dir.is_dir():
+            raise NianbaoError(f"找不到文件夹“{input_dir}”。")
+        if pdf:
+            require_libreoffice()
+        _template(template_path)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve() if recursive else None)
+    if not paths:
+        raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx 或 .json 文件。")
+    outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), pdf)
+    show = not quiet and sys.stderr.isatty()
+    with (
+        click.progressbar(length=len(paths), label="生成中", file=sys.stderr)
+        if show
+        else contextlib.nullcontext() as bar
+    ):
+        try:
+            rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
+        except KeyboardInterrupt:
+            click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
+            sys.exit(130)
+    with cannot_run_on_error():
+        xlsx, _ = bulk.write_summary(rows, input_dir, out_dir)
+    failed = [row for row in rows if row.status != bulk.OK]
+    for row in failed:
+        click.echo(f"{row.status}：{row.file}", err=True)
+        for message in row.messages:
+            click.echo(f"    {message}", err=True)
+    done = len(rows) - len(failed)
+    click.echo(f"共 {len(rows)} 份：生成 {done} 份，{len(failed)} 份有错误或无法读取。汇总表：{xlsx}")
+    if failed:
+        sys.exit(EXIT_DATA)
+
+
+@cli.command("rollup")
+@click.argument("input_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出 .xlsx 或 .json。"
+)
+@click.option("--year", type=int, help="汇总哪一年度；默认取最多的年度。")
+@click.option("--agency", default="汇总", show_default=True, help="汇总报告的机关名称。")
+@click.option("-r", "--recursive", is_flag=True, help="包括子文件夹。")
+def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str, recursive: bool) -> None:
+    """把同一年度所有有效报告的各表逐项相加（全县汇总），并列出未计入的文件及原因。
+
+    \b
+    例：nianbao rollup 收到的年报 -o 全县汇总.xlsx --agency 某某县 --year 2025
+    """
+    from . import bulk
+    from .rollup import add_up, choose_year
+
+    with cannot_run_on_error():
+        if not input_dir.is_dir():
+            raise NianbaoError(f"找不到文件夹“{input_dir}”。")
+        if output.suffix.lower() not in (".xlsx", ".json"):
+            raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
+    loaded, left_out = [], []
+    for path in bulk.discover(input_dir, recursive):
+        try:
+            checked = load(path)
+        except NianbaoError as exc:
+            left_out.append((path, exc.message))
+            continue
+        if not checked.result.ok:
+            left_out.append((path, f"有 {len(checked.result.errors)} 个错误"))
+        else:
+            loaded.append((path, checked.report))
+    chosen = choose_year((report.year for _, report in loaded), year)
+    included, first_of = [], {}
+    for path, report in loaded:
+        if report.year != chosen:
+            left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))
+        elif report.agency in first_of:
+            left_out.append((path, f"与“{first_of[report.agency].name}”是同一机关，只计入一次"))
+        else:
+            first_of[report.agency] = path
+            included.append((path, report))
+    if not included:
+        raise CannotRun("没有可以汇总的有效报告。")
+    total = add_up((report for _, report in included), agency)
+    with cannot_run_on_error():
+        if output.suffix.lower() == ".json":
+            write_text(output, dumps(total))
+        else:
+            write_workbook(output, total)
+    for path, reason in left_out:
+        click.echo(f"未计入：{path}（{reason}）", err=True)
+    click.echo(f"已汇总 {len(included)} 份 {chosen} 年度报告：{output}")
 
 
 @cli.group()

@@ -7,12 +7,11 @@ runs the compiled templates and writes the zip. The output is what docxtpl produ
 
 from __future__ import annotations
 
-import io
 import re
 import time
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,15 @@ from lxml import etree
 
 from .context import FILTERS, TESTS
 from .errors import TemplateInvalid
+from .zipwrite import Entry, build_zip, compress
 
 # parts of a .docx that may hold template tags
 RENDERED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
 RENDER_SECONDS = 10.0
 MAX_CALLS = 2_000_000
 MAX_RANGE = 10_000
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# resolve_listing turns \n \t \a \f inside text into breaks, tabs, paragraphs; it is slow, so only when needed
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)  # only its pure XML helpers are used
 
 
@@ -111,6 +112,7 @@ class PreparedTemplate:
     parts: Mapping[str, PreparedPart]
     env: ReportEnvironment
     fix_tables: bool
+    compressed: Mapping[str, Entry] = field(default_factory=dict)  # the unchanged parts, deflated once
 
 
 def read_entries(path: Path) -> tuple[tuple[str, bytes], ...]:
@@ -147,7 +149,8 @@ def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplat
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateInvalid(f"模板“{path.name}”有语法错误：{exc.message}（{where(source, exc.lineno)}）") from exc
     uses_tc = any(re.search(r"\{%-?\s*tc\b", part.source) for part in parts.values())
-    return PreparedTemplate(path, entries, parts, env, uses_tc)
+    compressed = {name: compress(name, data) for name, data in entries if name not in parts}
+    return PreparedTemplate(path, entries, parts, env, uses_tc, compressed)
 
 
 def where(source: str, lineno: int | None) -> str:
@@ -163,7 +166,8 @@ def _finish(xml: str, fix_tables: bool) -> bytes:
     """docxtpl's post-processing of a rendered part, then a strict XML check."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    xml = _DOCXTPL.resolve_listing(xml)
+    if _LISTING.search(xml):
+        xml = _DOCXTPL.resolve_listing(xml)
     if fix_tables:
         xml = etree.tostring(_DOCXTPL.fix_tables(xml), encoding="unicode")
     data = xml.encode("utf-8")
@@ -182,10 +186,8 @@ def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> byte
     rendered = {
         name: _finish(part.template.render(context), prepared.fix_tables) for name, part in prepared.parts.items()
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in prepared.entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, rendered.get(name, data))
-    return buffer.getvalue()
+    entries = [
+        compress(name, rendered[name]) if name in rendered else prepared.compressed[name]
+        for name, _ in prepared.entries
+    ]
+    return build_zip(entries)

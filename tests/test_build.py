@@ -13,7 +13,6 @@ from docx_outline import outline
 
 from generator.build import report_file_name
 from generator.cli import cli
-from generator.model import with_values
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 
@@ -29,8 +28,7 @@ def test_default_name_in_current_directory(runner: CliRunner, tmp_path: Path, mo
 
 
 def test_windows_safe_file_name() -> None:
-    report = with_values(valid_report(), agency='A/B:C*D?"E<F>G|H\\I. ')
-    assert report_file_name(report) == "A_B_C_D__E_F_G_H_I. 2021年政府信息公开工作年度报告.docx"
+    assert report_file_name('A/B:C*D?"E<F>G|H\\I. ', 2021) == "A_B_C_D__E_F_G_H_I. 2021年政府信息公开工作年度报告.docx"
 
 
 def test_errors_write_nothing_and_keep_existing_report(runner: CliRunner, tmp_path: Path) -> None:

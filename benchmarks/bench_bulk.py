@@ -1,0 +1,168 @@
+"""Benchmark: `nianbao bulk` against the plain hand-written loop, on N synthetic workbooks of distinct units.
+
+    python benchmarks/bench_bulk.py            # N = 1000, 2 workers
+    python benchmarks/bench_bulk.py -n 200 --jobs 2 --plain 50
+
+Prints reports per second for both, the ratio, and the peak memory (RSS) of a worker at N and 10×N.
+The plain approach is what a user would write: per file openpyxl load, a fresh DocxTemplate of the
+default template, render, save, in one process. It is timed on the first --plain files (default 100)
+because at ~0.3 s a file it would take minutes for all N; its rate is per file, so it compares directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator import schema  # noqa: E402
+from generator.model import blank_report, with_values  # noqa: E402
+from generator.templates import default_template_path  # noqa: E402
+from generator.workbook import write_workbook  # noqa: E402
+
+PLACEHOLDER = "基准测试单位PLACEHOLDER"
+
+
+def base_workbook() -> bytes:
+    """A filled standard workbook (styled, 9 sheets, data validation) with a placeholder agency."""
+    import datetime as dt
+
+    report = with_values(
+        blank_report(),
+        agency=PLACEHOLDER,
+        year=2025,
+        date=dt.date(2026, 1, 20),
+        problems="存在的问题。\n改进措施。",
+        other_matters="无",
+        **{"requests.new.natural_person": 7, "requests.granted.natural_person": 7},
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "base.xlsx"
+        write_workbook(path, report)
+        return path.read_bytes()
+
+
+def variant(base: bytes, index: int) -> bytes:
+    """The base workbook for unit `index`: its own name, and its own (consistent) request counts."""
+    count = index % 97
+    cells = {schema.BY_PATH["requests.new.natural_person"].cell, schema.BY_PATH["requests.granted.natural_person"].cell}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                text = data.decode().replace(_escaped(PLACEHOLDER), _escaped(f"基准县第{index:05d}号单位"))
+                for cell in cells:
+                    text = re.sub(rf'(<c r="{cell}"[^>]*><v>)7(</v>)', rf"\g<1>{count}\g<2>", text)
+                data = text.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _escaped(text: str) -> str:
+    """Text as openpyxl writes it in an inline string: non-ASCII as character references."""
+    return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in text)
+
+
+def make_inputs(folder: Path, n: int) -> None:
+    """N workbooks of distinct units."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = base_workbook()
+    for index in range(n):
+        (folder / f"unit{index:05d}.xlsx").write_bytes(variant(base, index))
+
+
+def time_bulk(inputs: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Seconds for `nianbao bulk` as a whole process, and the peak RSS (MiB) of its largest worker."""
+    code = (
+        "import sys, resource; from generator.cli import cli\n"
+        "try: cli(sys.argv[1:], standalone_mode=False)\n"
+        "finally: print('PEAK', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, "bulk", str(inputs), "-o", str(out), "--jobs", str(jobs), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bulk failed ({done.returncode}): {done.stderr[-2000:]}")
+    children, _ = (int(x) for x in done.stderr.split("PEAK")[1].split()[:2])
+    return seconds, children / 1024
+
+
+def time_plain(paths: list[Path], out: Path) -> float:
+    """The hand-written loop: openpyxl load, fresh DocxTemplate, render, save; one process."""
+    import jinja2
+    import openpyxl
+    from docxtpl import DocxTemplate
+
+    from generator.context import FILTERS
+    from generator.model import make_report, to_document
+
+    env = jinja2.Environment(autoescape=True)
+    env.filters.update(FILTERS)
+    env.tests["heading2"] = lambda text: str(text).startswith("（")
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for path in paths:
+        book = openpyxl.load_workbook(path, data_only=True)
+        values = {f.path: book[f.sheet][f.cell].value for f in schema.FIELDS}
+        values = {
+            k: (0 if v is None and k not in schema.TOTAL_PATHS and k not in ("date",) else v) for k, v in values.items()
+        }
+        values["date"] = values["date"].date() if values["date"] else None
+        document = to_document(make_report(values))
+        template = DocxTemplate(default_template_path())
+        template.render(document, jinja_env=env)
+        template.save(out / f"{path.stem}.docx")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--plain", type=int, default=100, help="files timed with the plain loop")
+    parser.add_argument("--no-10x", action="store_true", help="skip the 10×N memory run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as folder:
+        root = Path(folder)
+        made = time.perf_counter()
+        make_inputs(root / "in", args.n)
+        print(f"generated {args.n} workbooks in {time.perf_counter() - made:.1f} s")
+        seconds, peak = time_bulk(root / "in", root / "out", args.jobs)
+        rate = args.n / seconds
+        print(
+            f"nianbao bulk  N={args.n} jobs={args.jobs}: {seconds:.2f} s, {rate:.0f} reports/s, worker peak RSS {peak:.0f} MiB"
+        )
+        plain_paths = sorted((root / "in").glob("*.xlsx"))[: args.plain]
+        plain_seconds = time_plain(plain_paths, root / "plain")
+        plain_rate = len(plain_paths) / plain_seconds
+        print(f"plain loop    {len(plain_paths)} files, 1 process: {plain_seconds:.2f} s, {plain_rate:.1f} reports/s")
+        print(f"ratio: nianbao bulk is {rate / plain_rate:.1f}x the plain loop")
+        if not args.no_10x:
+            make_inputs(root / "in10", args.n * 10)
+            seconds10, peak10 = time_bulk(root / "in10", root / "out10", args.jobs)
+            print(
+                f"nianbao bulk  N={args.n * 10} jobs={args.jobs}: {seconds10:.2f} s, {args.n * 10 / seconds10:.0f} reports/s, worker peak RSS {peak10:.0f} MiB"
+            )
+    print(f"(max RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
