@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 GOLDEN = Path(__file__).parent / "golden"
+os.environ.setdefault("NIANBAO_DEBUG", "1")  # tests want tracebacks, not the CLI's last-resort message
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -162,3 +162,17 @@ def test_python_dash_m_works() -> None:
         [sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, check=True
     )
     assert "nianbao" in result.stdout
+
+
+def test_unexpected_error_is_a_message_not_a_traceback(runner: CliRunner, monkeypatch, tmp_path: Path) -> None:
+    import generator.cli as cli_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv("NIANBAO_DEBUG")
+    monkeypatch.setattr(cli_module, "load", broken)
+    result = runner.invoke(cli, ["check", str(SEED_JSON)])
+    assert result.exit_code == 2
+    assert "内部错误（RuntimeError: boom）" in result.stderr
+    assert "Traceback" not in result.output
