@@ -7,7 +7,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .build import MissingExtraField, docx_to_pdf, render_report, report_file_name
@@ -118,38 +118,21 @@ def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable
     first_of: dict[str, Path] = {}
     rows: list[Outcome] = []
     for outcome in outcomes:
-        row = outcome
+        row = outcome  # outcomes without a report carry no bytes; with one, the bytes are dropped below
         if outcome.docx is not None:
             wanted = report_file_name(outcome.agency, outcome.year)
             name = unique_name(wanted, taken)
             write_bytes(out_dir / name, outcome.docx)
             if outcome.pdf is not None:
                 write_bytes(out_dir / Path(name).with_suffix(".pdf"), outcome.pdf)
+            duplicate = name != wanted
             messages = outcome.messages
-            if name != wanted:
+            if duplicate:
                 messages = (*messages, f"警告  与“{first_of[wanted].name}”的机关和年度相同，报告另存为“{name}”，请核对")
             else:
                 first_of[wanted] = outcome.file
-            row = Outcome(
-                outcome.file,
-                outcome.status,
-                outcome.agency,
-                outcome.year,
-                outcome.errors,
-                outcome.warnings + (name != wanted),
-                messages,
-                output=name,
-            )
-        else:
-            row = Outcome(
-                outcome.file,
-                outcome.status,
-                outcome.agency,
-                outcome.year,
-                outcome.errors,
-                outcome.warnings,
-                outcome.messages,
-            )
+            warnings = outcome.warnings + duplicate
+            row = replace(outcome, docx=None, pdf=None, messages=messages, warnings=warnings, output=name)
         on_each(row)
         rows.append(row)
     return rows

@@ -40,8 +40,16 @@ def read_workbook(path: Path) -> RawInput:
         for f in schema.FIELDS
         if f.path not in skipped
     }
-    overview = () if schema.SHEET_OVERVIEW in skipped else tuple(_overview_rows(sheets[schema.SHEET_OVERVIEW]))
-    extra = () if schema.SHEET_EXTRA in skipped else tuple(_extra_rows(sheets[schema.SHEET_EXTRA]))
+    overview = (
+        ()
+        if schema.SHEET_OVERVIEW in skipped
+        else tuple(_pair_rows(sheets[schema.SHEET_OVERVIEW], schema.SHEET_OVERVIEW, schema.OVERVIEW_FIRST_ROW, "BC"))
+    )
+    extra = (
+        ()
+        if schema.SHEET_EXTRA in skipped
+        else tuple(_pair_rows(sheets[schema.SHEET_EXTRA], schema.SHEET_EXTRA, schema.EXTRA_FIRST_ROW, "AB"))
+    )
     paths = frozenset(p for p in skipped if p in schema.BY_PATH)
     return RawInput(values, overview, extra, tuple(found), paths)
 
@@ -124,17 +132,10 @@ def _last_row(cells: Cells) -> int:
     return max((int(_ROW.search(address).group()) for address in cells), default=0)  # type: ignore[union-attr]
 
 
-def _overview_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.OVERVIEW_FIRST_ROW, _last_row(cells) + 1):
-        title, text = f"B{row}", f"C{row}"
-        if cells.get(title) is None and cells.get(text) is None:
+def _pair_rows(cells: Cells, sheet: str, first_row: int, columns: str) -> Iterator[tuple[Raw, Raw]]:
+    """The non-blank rows of a two-column list (title/text, key/value) from `first_row` down."""
+    for row in range(first_row, _last_row(cells) + 1):
+        left, right = f"{columns[0]}{row}", f"{columns[1]}{row}"
+        if cells.get(left) is None and cells.get(right) is None:
             continue
-        yield Raw(cells.get(title), schema.SHEET_OVERVIEW, title), Raw(cells.get(text), schema.SHEET_OVERVIEW, text)
-
-
-def _extra_rows(cells: Cells) -> Iterator[tuple[Raw, Raw]]:
-    for row in range(schema.EXTRA_FIRST_ROW, _last_row(cells) + 1):
-        key, value = f"A{row}", f"B{row}"
-        if cells.get(key) is None and cells.get(value) is None:
-            continue
-        yield Raw(cells.get(key), schema.SHEET_EXTRA, key), Raw(cells.get(value), schema.SHEET_EXTRA, value)
+        yield Raw(cells.get(left), sheet, left), Raw(cells.get(right), sheet, right)
