@@ -29,6 +29,7 @@ RENDERED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnot
 RENDER_SECONDS = 10.0
 MAX_CALLS = 2_000_000
 MAX_RANGE = 10_000
+_LITERAL_MARKS = ("{_{", "}_}", "{_%", "%_}")
 # resolve_listing turns \n \t \a \f inside text into breaks, tabs, paragraphs; it is slow, so only when needed
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _DOCXTPL = DocxTemplate.__new__(DocxTemplate)  # only its pure XML helpers are used
@@ -102,6 +103,11 @@ class PreparedPart:
     source: str
     template: jinja2.Template
 
+    @property
+    def literal_braces(self) -> bool:
+        """Whether the template writes {_{ … }_} to print literal braces (docxtpl's escape)."""
+        return any(mark in self.source for mark in _LITERAL_MARKS)
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedTemplate:
@@ -162,10 +168,12 @@ def where(source: str, lineno: int | None) -> str:
     return f"附近的文字：“{text[:80]}”"
 
 
-def _finish(xml: str, fix_tables: bool) -> bytes:
+def _finish(xml: str, fix_tables: bool, literal_braces: bool) -> bytes:
     """docxtpl's post-processing of a rendered part, then a strict XML check."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if literal_braces:
+        # only where the template asked for it: otherwise "{_{" typed in the data would change too
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if _LISTING.search(xml):
         xml = _DOCXTPL.resolve_listing(xml)
     if fix_tables:
@@ -184,7 +192,7 @@ def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> byte
     """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times)."""
     prepared.env.start_budget()
     rendered = {
-        name: _finish(part.template.render(context), prepared.fix_tables) for name, part in prepared.parts.items()
+        name: _finish(part.template.render(context), prepared.fix_tables, part.literal_braces) for name, part in prepared.parts.items()
     }
     entries = [
         compress(name, rendered[name]) if name in rendered else prepared.compressed[name]

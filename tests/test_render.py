@@ -127,7 +127,7 @@ def test_every_number_lands_in_its_cell() -> None:
         assert seen == {"proactive": 10, "requests": 175, "appeals": 15}[spec.key]
 
 
-NASTY = "甲 & 乙 <丙> \"丁\" '戊' {{ agency }} {% if %} 😀，全角标点：；“”"
+NASTY = "甲 & 乙 <丙> \"丁\" '戊' {{ agency }} {% if %} {_{ x }_} 😀，全角标点：；“”"
 
 
 def test_text_comes_out_exactly_as_typed() -> None:
