@@ -35,6 +35,7 @@ class CannotRun(click.ClickException):
     exit_code = 2
 
     def show(self, file: object = None) -> None:
+        """Print the message in Chinese on stderr."""
         click.echo(f"无法执行：{self.message}", err=True)
 
 
@@ -59,6 +60,7 @@ class Guarded(click.Group):
     """A last line of defence: an unexpected error is a short Chinese message and exit 2, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
+        """Run the command; turn an unexpected exception into CannotRun."""
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
