@@ -266,7 +266,8 @@ def bulk_command(
         else contextlib.nullcontext() as bar
     ):
         try:
-            rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
+            with cannot_run_on_error():
+                rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
         except KeyboardInterrupt:
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
             sys.exit(130)

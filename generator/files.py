@@ -17,13 +17,19 @@ def atomic_output(path: Path) -> Iterator[Path]:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise NianbaoError(f"输出文件夹“{folder}”不存在。")
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=folder)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise NianbaoError(f"无法在“{folder}”中写入文件：{exc.strerror or exc}。") from exc
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
+    except PermissionError as exc:
+        temporary.unlink(missing_ok=True)
+        raise NianbaoError(f"无法写入“{path}”：没有权限，或文件正在 Word/Excel/WPS 中打开，请关闭后再试。") from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -40,11 +46,8 @@ def _mode_for(path: Path) -> int:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically."""
-    try:
-        with atomic_output(path) as temporary:
-            temporary.write_bytes(data)
-    except PermissionError as exc:
-        raise NianbaoError(f"无法写入“{path}”：没有权限，或文件正在 Word/WPS 中打开。") from exc
+    with atomic_output(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def write_text(path: Path, text: str) -> None:

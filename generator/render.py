@@ -192,7 +192,8 @@ def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> byte
     """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times)."""
     prepared.env.start_budget()
     rendered = {
-        name: _finish(part.template.render(context), prepared.fix_tables, part.literal_braces) for name, part in prepared.parts.items()
+        name: _finish(part.template.render(context), prepared.fix_tables, part.literal_braces)
+        for name, part in prepared.parts.items()
     }
     entries = [
         compress(name, rendered[name]) if name in rendered else prepared.compressed[name]

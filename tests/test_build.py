@@ -110,3 +110,18 @@ def test_xlsx_and_json_of_the_same_report_build_the_same_document(runner: CliRun
     for source, out in zip(paths, outs, strict=True):
         assert runner.invoke(cli, ["build", str(source), "-o", str(out)]).exit_code == 0
     assert outline(outs[0]) == outline(outs[1])
+
+
+def test_output_that_cannot_be_replaced_is_a_message(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import files
+
+    def locked(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.os, "replace", locked)
+    result = runner.invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "r.docx")])
+    assert result.exit_code == 2
+    assert "正在 Word/Excel/WPS 中打开" in result.stderr
+    assert list(tmp_path.iterdir()) == []
