@@ -207,6 +207,21 @@ def _size_table(sheet: Worksheet, table: schema.Table) -> None:
         sheet.column_dimensions[schema.column_letter(col)].width = width
     for row in range(table.first_row, table.first_row + table.header_rows):
         sheet.row_dimensions[row].height = 36 if table.key != "requests" or row > table.first_row else 60
+    for cell in table.cells:
+        if cell.text and not cell.header and cell.rowspan == 1:
+            width = sum(widths[cell.col : cell.col + cell.colspan])
+            lines = -(-len(cell.text) * 2 // int(width))  # a CJK character is about 2 width units
+            sheet.row_dimensions[table.first_row + cell.row].height = max(18, 15 * lines)
+    _fit_page(sheet)
+
+
+def _fit_page(sheet: Worksheet) -> None:
+    """Print each table on landscape pages, as wide as one page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _validate_table(sheet: Worksheet, table: schema.Table) -> None:
