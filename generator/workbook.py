@@ -79,6 +79,7 @@ def build_workbook(report: Report) -> Workbook:
     _write_extra(book.create_sheet(schema.SHEET_EXTRA), report)
     for sheet in book.worksheets:
         _protect(sheet)
+        _fit_page(sheet)
     return book
 
 
@@ -212,11 +213,10 @@ def _size_table(sheet: Worksheet, table: schema.Table) -> None:
             width = sum(widths[cell.col : cell.col + cell.colspan])
             lines = -(-len(cell.text) * 2 // int(width))  # a CJK character is about 2 width units
             sheet.row_dimensions[table.first_row + cell.row].height = max(18, 15 * lines)
-    _fit_page(sheet)
 
 
 def _fit_page(sheet: Worksheet) -> None:
-    """Print each table on landscape pages, as wide as one page."""
+    """Print each sheet on landscape pages, as wide as one page."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
