@@ -11,7 +11,6 @@ from typing import Any
 from . import issues as it
 from . import schema
 from .errors import UnreadableInput
-from .files import write_text
 from .issues import Issue
 from .model import Report, to_document
 from .parse import Raw, RawInput
@@ -159,8 +158,3 @@ def _extra(value: Any, found: list[Issue]) -> tuple[tuple[Raw, Raw], ...]:
 def dumps(report: Report) -> str:
     """The report as the contract's JSON text (totals filled), ending with a newline."""
     return json.dumps(to_document(report), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_document(report: Report, path: Path) -> None:
-    """Write the report's JSON document to `path` atomically."""
-    write_text(path, dumps(report))

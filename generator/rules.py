@@ -13,12 +13,6 @@ from .model import Report, Value, complete_values
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
 
-def _short(path: str) -> str:
-    """The row part of a field's label, for listing the parts of a sum."""
-    label = schema.BY_PATH[path].label.split(" ", 1)[1]
-    return label.rsplit("·", 1)[0] if path.startswith("requests.") and not path.endswith(".total") else label
-
-
 def _part_label(rule: schema.SumRule, path: str) -> str:
     label = schema.BY_PATH[path].label.split(" ", 1)[1]
     row, _, column = label.rpartition("·")
