@@ -163,3 +163,22 @@ def test_fee_printed_exactly_as_entered() -> None:
     for fee, shown in ((Decimal("24252.311082"), "24252.311082"), (Decimal("0.000001"), "0.000001"), (Decimal(3), "3")):
         report = make_report({**valid_report().values, "proactive.fees": fee})
         assert f"| 行政事业性收费 | {shown} | {shown} | {shown} |" in outline(render_report(report, load_template()))
+
+
+def test_prepared_render_equals_docxtpl_render(tmp_path: Path) -> None:
+    """render.py compiles once and writes the zip itself; the document must be what docxtpl makes."""
+    from docxtpl import DocxTemplate
+
+    from generator.context import build_context
+    from generator.render import make_env
+    from generator.templates import default_template_path
+
+    report = make_report(distinct_report().values, (Section("小节", "第一段\n（一）小标题\n第二段"),))
+    ours = render_report(report, load_template())
+    reference = DocxTemplate(str(default_template_path()))
+    env = make_env()
+    env.start_budget()
+    reference.render(build_context(report), jinja_env=env, autoescape=True)
+    path = tmp_path / "docxtpl.docx"
+    reference.save(str(path))
+    assert outline(ours) == outline(path)
