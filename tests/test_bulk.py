@@ -189,3 +189,41 @@ def test_rollup_equals_column_sums_and_passes_check(reports: list) -> None:
     assert values["proactive.fees"] == sum(r["proactive.fees"] for r in reports)
     assert check_report(total).ok
     assert json.dumps(total.values["agency"], ensure_ascii=False) == '"汇总"'
+
+
+def test_ctrl_c_leaves_no_half_written_report(tmp_path: Path) -> None:
+    """A real SIGINT in the middle of a parallel run: exit 130, every file left behind is whole."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import zipfile
+
+    source = tmp_path / "in"
+    source.mkdir()
+    base = write_xlsx(tmp_path / "base.xlsx", unit("甲镇人民政府")).read_bytes()
+    for index in range(400):
+        (source / f"{index:03d}.xlsx").write_bytes(base)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "bulk", str(source), "-o", str(out), "--jobs", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 20:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the main process and its workers
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "已中断" in stderr
+    assert "Traceback" not in stderr
+    left = list(out.iterdir())
+    assert not [p for p in left if p.suffix == ".tmp" or p.name.startswith(".")]
+    assert 20 <= len(left) < 400
+    for path in left:
+        assert zipfile.ZipFile(path).testzip() is None
