@@ -106,7 +106,7 @@ def test_full_width_braces_warned(tmp_path: Path) -> None:
     assert [c for c, _ in codes(path)] == ["template-full-width-brace"]
 
 
-def test_missing_heading_and_table_are_warnings(tmp_path: Path) -> None:
+def test_missing_heading_and_table_are_warnings(tmp_path: Path, runner: CliRunner) -> None:
     def change(document: Document) -> None:
         heading = next(p for p in document.paragraphs if p.text == schema.HEADINGS[4])
         heading._p.getparent().remove(heading._p)
@@ -119,6 +119,13 @@ def test_missing_heading_and_table_are_warnings(tmp_path: Path) -> None:
         ("template-missing-section", f"模板中找不到规定的标题“{schema.HEADINGS[4]}”"),
         ("template-missing-section", "模板中找不到规定的表格内容“复议后起诉”"),
     ]
+    out = tmp_path / "r.docx"
+    path = tmp_path / "custom.docx"
+    assert runner.invoke(cli, ["build", str(ROOT / "inputs" / "seed.json"), "--template", str(path), "-o", str(out)]).exit_code == 0
+    text = outline(out)
+    assert "▦ 4×15" not in text
+    assert schema.HEADINGS[4] not in text
+    assert "▦ 28×10" in text
 
 
 @pytest.mark.parametrize(
