@@ -27,6 +27,7 @@ from .zipwrite import Entry, build_zip, compress
 # parts of a .docx that may hold template tags
 RENDERED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
 RENDER_SECONDS = 10.0
+MAX_TEMPLATE_BYTES = 200 * 2**20  # unpacked; a logo or two is fine, a zip bomb is not
 MAX_CALLS = 2_000_000
 MAX_RANGE = 10_000
 _LITERAL_MARKS = ("{_{", "}_}", "{_%", "%_}")
@@ -125,12 +126,22 @@ def read_entries(path: Path) -> tuple[tuple[str, bytes], ...]:
     """The entries of a .docx in order; raises TemplateInvalid if it is not one."""
     try:
         with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_TEMPLATE_BYTES:
+                raise TemplateInvalid(f"模板“{path.name}”解压后超过 {MAX_TEMPLATE_BYTES // 2**20} MB，已拒绝。")
             entries = tuple((info.filename, archive.read(info)) for info in archive.infolist())
     except (OSError, zipfile.BadZipFile, ValueError) as exc:
         raise TemplateInvalid(f"模板“{path.name}”不是有效的 Word 文档（.docx）：{exc}") from exc
     if "word/document.xml" not in dict(entries):
         raise TemplateInvalid(f"模板“{path.name}”不是 Word 文档（.docx）：缺少 word/document.xml。")
     return entries
+
+
+def part_text(path: Path, name: str, data: bytes) -> str:
+    """An XML part as text; raises TemplateInvalid if it is not UTF-8 as Word writes it."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TemplateInvalid(f"模板“{path.name}”的 {name} 不是 UTF-8 编码，无法使用。") from exc
 
 
 def patched_source(xml: str) -> str:
@@ -146,7 +157,7 @@ def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplat
     for name, data in entries:
         if not RENDERED_PART.fullmatch(name):
             continue
-        xml = data.decode("utf-8")
+        xml = part_text(path, name, data)
         if "{" not in xml:
             continue
         source = patched_source(xml)

@@ -27,6 +27,7 @@ from .render import (
     PreparedTemplate,
     RenderBudgetExceeded,
     make_env,
+    part_text,
     patched_source,
     prepare,
     read_entries,
@@ -286,7 +287,7 @@ def _trial_issues(prepared: PreparedTemplate) -> Iterator[Issue]:
 def lint(path: Path) -> TemplateReport:
     """Every problem of a template; raises TemplateInvalid if it is not a .docx at all."""
     entries = read_entries(path)
-    raw = {name: data.decode("utf-8") for name, data in entries if RENDERED_PART.fullmatch(name)}
+    raw = {name: part_text(path, name, data) for name, data in entries if RENDERED_PART.fullmatch(name)}
     patched = {name: patched_source(xml) for name, xml in raw.items() if "{" in xml}
     env = make_env()
     found = list(_word_issues(raw))

@@ -121,7 +121,12 @@ def test_missing_heading_and_table_are_warnings(tmp_path: Path, runner: CliRunne
     ]
     out = tmp_path / "r.docx"
     path = tmp_path / "custom.docx"
-    assert runner.invoke(cli, ["build", str(ROOT / "inputs" / "seed.json"), "--template", str(path), "-o", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", str(ROOT / "inputs" / "seed.json"), "--template", str(path), "-o", str(out)]
+        ).exit_code
+        == 0
+    )
     text = outline(out)
     assert "▦ 4×15" not in text
     assert schema.HEADINGS[4] not in text
@@ -227,3 +232,19 @@ def test_template_export(runner: CliRunner, tmp_path: Path) -> None:
 )
 def test_filters(function: Callable[[object], str], value: object, expected: str) -> None:
     assert function(value) == expected
+
+
+def test_template_zip_bomb_and_bad_encoding_are_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    monkeypatch.setattr(render_module, "MAX_TEMPLATE_BYTES", 1000)
+    assert runner.invoke(cli, ["template", "check", str(DEFAULT)]).exit_code == 2
+    monkeypatch.undo()
+    latin = tmp_path / "latin.docx"
+    with zipfile.ZipFile(latin, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document>{{ agency }} é</w:document>".encode("latin-1"))
+    result = runner.invoke(cli, ["template", "check", str(latin)])
+    assert result.exit_code == 2
+    assert "不是 UTF-8 编码" in result.stderr
