@@ -15,12 +15,13 @@ import click
 from . import __version__
 from .check import Checked, load
 from .errors import NianbaoError
-from .files import write_text
+from .files import remove_leftovers, write_text
 from .issues import READING_CODES, CheckResult
 from .jsonio import dumps
 from .model import blank_report, with_values
 
 if TYPE_CHECKING:
+    from .model import Report
     from .render import PreparedTemplate
 
 # openpyxl (writing) and docxtpl (rendering) are imported inside the commands that use them:
@@ -269,6 +270,7 @@ def bulk_command(
             with cannot_run_on_error():
                 rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
         except KeyboardInterrupt:
+            remove_leftovers(out_dir)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
             sys.exit(130)
     with cannot_run_on_error():
@@ -319,7 +321,8 @@ def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str,
         else:
             loaded.append((path, checked.report))
     chosen = choose_year((report.year for _, report in loaded), year)
-    included, first_of = [], {}
+    included: list[tuple[Path, Report]] = []
+    first_of: dict[str, Path] = {}
     for path, report in loaded:
         if report.year != chosen:
             left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))

@@ -10,6 +10,14 @@ from pathlib import Path
 
 from .errors import NianbaoError
 
+TEMP_PREFIX, TEMP_SUFFIX = ".nianbao-", ".tmp"
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove temporary files an interrupted run may have left in `folder` (Ctrl-C between two lines)."""
+    for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
@@ -18,12 +26,12 @@ def atomic_output(path: Path) -> Iterator[Path]:
     if not folder.is_dir():
         raise NianbaoError(f"输出文件夹“{folder}”不存在。")
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise NianbaoError(f"无法在“{folder}”中写入文件：{exc.strerror or exc}。") from exc
-    os.close(handle)
     temporary = Path(name)
     try:
+        os.close(handle)
         yield temporary
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)

@@ -28,7 +28,7 @@ def add_up(reports: Iterable[Report], agency: str) -> Report:
     completed = [complete_values(report.values) for report in reports]
     for field in schema.FIELDS:
         if field.kind in (schema.Kind.COUNT, schema.Kind.TOTAL):
-            values[field.path] = sum(int(v[field.path] or 0) for v in completed)  # type: ignore[call-overload]
+            values[field.path] = sum(_count(v[field.path]) for v in completed)
         elif field.kind is schema.Kind.AMOUNT:
             values[field.path] = sum((Decimal(v[field.path] or 0) for v in completed), Decimal(0))  # type: ignore[arg-type]
     years = {report.year for report in reports}
@@ -36,6 +36,10 @@ def add_up(reports: Iterable[Report], agency: str) -> Report:
     dates = [report["date"] for report in reports if isinstance(report["date"], dt.date)]
     values["date"] = max(dates) if dates else None
     return make_report(values)
+
+
+def _count(value: Value) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def choose_year(years: Iterable[int | None], wanted: int | None) -> int | None:
