@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -57,8 +58,49 @@ def _checked(path: Path, previous: Path | None = None) -> Checked:
         return load(path, previous)
 
 
+USAGE_MESSAGES = (
+    (r"Missing argument '(.+)'\.", r"缺少参数 \1。"),
+    (r"Missing option '(.+)'\.", r"缺少选项 \1。"),
+    (r"No such option:? '?([^'.]+)'?\.?(?: Did you mean (.+)\?)?", r"没有选项 \1。"),
+    (r"No such command '(.+)'\.", r"没有命令“\1”。"),
+    (r"Invalid value for (.+?): (?:File|Directory|Path) '(.+)' is a directory\.", r"\1 的值无效：“\2”是文件夹。"),
+    (r"Invalid value for (.+?): (?:File|Directory|Path) '(.+)' is a file\.", r"\1 的值无效：“\2”是文件，不是文件夹。"),
+    (r"Invalid value for (.+?): '(.+)' is not a valid integer.*", r"\1 的值无效：“\2”不是整数。"),
+    (r"Invalid value for (.+?): (.+) is not in the range (.+)\.", r"\1 的值无效：\2 不在范围 \3 内。"),
+    (r"Option '(.+)' requires an argument\.", r"选项 \1 需要一个值。"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1。"),
+)
+
+
+def usage_message(english: str) -> str:
+    """click's usage errors in Chinese (the common ones); anything else as click says it."""
+    for pattern, chinese in USAGE_MESSAGES:
+        if re.fullmatch(pattern, english):
+            return re.sub(pattern, chinese, english)
+    return english
+
+
 class Guarded(click.Group):
-    """A last line of defence: an unexpected error is a short Chinese message and exit 2, not a traceback."""
+    """A last line of defence: an unexpected error is a short Chinese message and exit 2, not a traceback.
+
+    Usage errors are shown in Chinese too (click words them in English).
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command line; usage errors and interruptions get Chinese messages."""
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "nianbao"
+            click.echo(f"用法错误：{usage_message(exc.format_message())}\n请运行“{command} --help”查看用法。", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("\n已中断。", err=True)
+            sys.exit(130)
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; turn an unexpected exception into CannotRun."""

@@ -142,9 +142,19 @@ def test_new_from_unreadable_json_writes_nothing(runner: CliRunner, tmp_path: Pa
     assert "两件" in result.stderr
 
 
-def test_usage_error_exits_2(runner: CliRunner) -> None:
-    assert runner.invoke(cli, ["check"]).exit_code == 2
-    assert runner.invoke(cli, ["nonsense"]).exit_code == 2
+def test_usage_errors_exit_2_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
+    cases = [
+        (["check"], "用法错误：缺少参数 INPUT。\n请运行“nianbao check --help”查看用法。\n"),
+        (["nonsense"], "用法错误：没有命令“nonsense”。\n请运行“nianbao --help”查看用法。\n"),
+        (["check", "--foo", "x"], "用法错误：没有选项 --foo。\n请运行“nianbao check --help”查看用法。\n"),
+        (
+            ["new", str(tmp_path)],
+            f"用法错误：'OUT' 的值无效：“{tmp_path}”是文件夹。\n请运行“nianbao new --help”查看用法。\n",
+        ),
+    ]
+    for args, message in cases:
+        result = runner.invoke(cli, args)
+        assert (result.exit_code, result.stderr) == (2, message)
 
 
 def test_every_command_has_chinese_help(runner: CliRunner) -> None:
