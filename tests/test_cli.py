@@ -153,7 +153,7 @@ def test_usage_errors_exit_2_in_chinese(runner: CliRunner, tmp_path: Path) -> No
         ),
     ]
     for args, message in cases:
-        result = runner.invoke(cli, args)
+        result = runner.invoke(cli, args, prog_name="nianbao")
         assert (result.exit_code, result.stderr) == (2, message)
 
 
