@@ -80,7 +80,25 @@ def usage_message(english: str) -> str:
     return english
 
 
-class Guarded(click.Group):
+class ChineseHelp(click.Command):
+    """A command whose --help option describes itself in Chinese."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """The help option, with Chinese help text."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class ChineseHelpGroup(ChineseHelp, click.Group):
+    """A group of commands with Chinese --help texts."""
+
+    command_class = ChineseHelp
+    group_class = type  # subgroups are of this same class
+
+
+class Guarded(ChineseHelpGroup):
     """A last line of defence: an unexpected error is a short Chinese message and exit 2, not a traceback.
 
     Usage errors are shown in Chinese too (click words them in English).
@@ -117,7 +135,7 @@ class Guarded(click.Group):
 
 
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="nianbao")
+@click.version_option(__version__, prog_name="nianbao", help="显示版本号并退出。")
 def cli() -> None:
     """nianbao（年报）：政府信息公开工作年度报告的标准工作簿、校验与 Word 报告生成。
 

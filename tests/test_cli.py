@@ -162,6 +162,7 @@ def test_every_command_has_chinese_help(runner: CliRunner) -> None:
         result = runner.invoke(cli, [command, "--help"])
         assert result.exit_code == 0
         assert "例：" in result.stdout, command
+        assert "显示本帮助并退出。" in result.stdout, command
 
 
 def test_python_dash_m_works() -> None:
