@@ -116,6 +116,15 @@ def docx_to_pdf(docx: bytes, name: str) -> bytes:
             raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
 
 
+def render_checked(checked: Checked, template: PreparedTemplate) -> tuple[bytes | None, CheckResult]:
+    """The DOCX of a checked input without errors; or None, with the missing custom field added as an error."""
+    try:
+        return render_report(checked.report, template), checked.result
+    except MissingExtraField as missing:
+        sheet = schema.SHEET_EXTRA if checked.kind is InputKind.XLSX else None
+        return None, CheckResult.of((*checked.result.issues, locate(missing.issue, sheet, None)))
+
+
 def build(
     input_path: Path,
     output: Path,
@@ -129,12 +138,9 @@ def build(
     checked = checked or load(input_path)
     if not checked.result.ok:
         return Built(checked, checked.result, ())
-    try:
-        docx = render_report(checked.report, template or load_template())
-    except MissingExtraField as missing:
-        sheet = schema.SHEET_EXTRA if checked.kind is InputKind.XLSX else None
-        issue = locate(missing.issue, sheet, None)
-        return Built(checked, CheckResult.of((*checked.result.issues, issue)), ())
+    docx, result = render_checked(checked, template or load_template())
+    if docx is None:
+        return Built(checked, result, ())
     pdf_bytes = docx_to_pdf(docx, output.name) if pdf else None
     write_bytes(output, docx)
     written = [output]

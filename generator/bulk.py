@@ -10,12 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .build import MissingExtraField, docx_to_pdf, render_report, report_file_name
+from .build import docx_to_pdf, render_checked, report_file_name
 from .check import load
 from .errors import NianbaoError
 from .files import atomic_output, write_bytes
-from .parse import locate
-from .sniff import InputKind
 from .templates import load_template
 
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json"}
@@ -62,24 +60,21 @@ def process_one(path: Path, template_path: Path | None = None, pdf: bool = False
         checked = load(path)
     except NianbaoError as exc:
         return Outcome(path, CANNOT_READ, errors=1, messages=(exc.message,))
-    result, report = checked.result, checked.report
-    issues = [f"{'错误' if issue in result.errors else '警告'}  {issue.message}" for issue in result.issues]
-    base = Outcome(
-        path, HAS_ERRORS, report.agency, report.year, len(result.errors), len(result.warnings), tuple(issues)
-    )
-    if not result.ok:
-        return base
+    report = checked.report
+    docx: bytes | None = None
+    result = checked.result
     try:
-        docx = render_report(report, load_template(template_path))
-        pdf_bytes = docx_to_pdf(docx, path.stem) if pdf else None
-    except MissingExtraField as missing:
-        issue = locate(missing.issue, "自定义字段" if checked.kind is InputKind.XLSX else None, None)
-        return Outcome(
-            path, HAS_ERRORS, report.agency, report.year, 1, base.warnings, (*issues, f"错误  {issue.message}")
-        )
+        if result.ok:
+            docx, result = render_checked(checked, load_template(template_path))
+        pdf_bytes = docx_to_pdf(docx, path.stem) if pdf and docx is not None else None
     except NianbaoError as exc:
-        return Outcome(path, CANNOT_READ, report.agency, report.year, 1, base.warnings, (*issues, exc.message))
-    return Outcome(path, OK, report.agency, report.year, 0, base.warnings, tuple(issues), docx, pdf_bytes)
+        lines = (*(issue.line for issue in result.issues), exc.message)
+        return Outcome(path, CANNOT_READ, report.agency, report.year, 1, len(result.warnings), lines)
+    status = OK if docx is not None else HAS_ERRORS
+    lines = tuple(issue.line for issue in result.issues)
+    return Outcome(
+        path, status, report.agency, report.year, len(result.errors), len(result.warnings), lines, docx, pdf_bytes
+    )
 
 
 def _worker_init(template_path: Path | None) -> None:

@@ -22,7 +22,6 @@ from .jsonio import dumps
 from .model import blank_report, with_values
 
 if TYPE_CHECKING:
-    from .model import Report
     from .render import PreparedTemplate
 
 # openpyxl (writing) and docxtpl (rendering) are imported inside the commands that use them:
@@ -361,7 +360,7 @@ def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str,
     例：nianbao rollup 收到的年报 -o 全县汇总.xlsx --agency 某某县 --year 2025
     """
     from . import bulk
-    from .rollup import add_up, choose_year
+    from .rollup import roll_up
     from .workbook import write_workbook
 
     with cannot_run_on_error():
@@ -369,39 +368,17 @@ def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str,
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
         if output.suffix.lower() not in (".xlsx", ".json"):
             raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
-    loaded, left_out = [], []
-    for path in bulk.discover(input_dir, recursive):
-        try:
-            checked = load(path)
-        except NianbaoError as exc:
-            left_out.append((path, exc.message))
-            continue
-        if not checked.result.ok:
-            left_out.append((path, f"有 {len(checked.result.errors)} 个错误"))
-        else:
-            loaded.append((path, checked.report))
-    chosen = choose_year((report.year for _, report in loaded), year)
-    included: list[tuple[Path, Report]] = []
-    first_of: dict[str, Path] = {}
-    for path, report in loaded:
-        if report.year != chosen:
-            left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))
-        elif report.agency in first_of:
-            left_out.append((path, f"与“{first_of[report.agency].name}”是同一机关，只计入一次"))
-        else:
-            first_of[report.agency] = path
-            included.append((path, report))
-    if not included:
+    rolled = roll_up(bulk.discover(input_dir, recursive), agency, year)
+    for path, reason in rolled.left_out:
+        click.echo(f"未计入：{path}（{reason}）", err=True)
+    if rolled.report is None:
         raise CannotRun("没有可以汇总的有效报告。")
-    total = add_up((report for _, report in included), agency)
     with cannot_run_on_error():
         if output.suffix.lower() == ".json":
-            write_text(output, dumps(total))
+            write_text(output, dumps(rolled.report))
         else:
-            write_workbook(output, total)
-    for path, reason in left_out:
-        click.echo(f"未计入：{path}（{reason}）", err=True)
-    click.echo(f"已汇总 {len(included)} 份 {chosen} 年度报告：{output}")
+            write_workbook(output, rolled.report)
+    click.echo(f"已汇总 {len(rolled.included)} 份 {rolled.year} 年度报告：{output}")
 
 
 @cli.group()

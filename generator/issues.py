@@ -57,6 +57,11 @@ class Issue:
             where = self.path or "文件"
         return f"{self.label}（{where}）：{self.detail}"
 
+    @property
+    def line(self) -> str:
+        """The issue as one line of the human listing: 错误/警告, two spaces, the message."""
+        return f"{'错误' if self.severity is Severity.ERROR else '警告'}  {self.message}"
+
     def to_json(self) -> dict[str, Any]:
         """The contract's ISSUE object."""
         return {"code": self.code, "message": self.message, "sheet": self.sheet, "cell": self.cell, "path": self.path}
@@ -133,7 +138,7 @@ class CheckResult:
 
     def to_text(self) -> str:
         """The human listing: one line per issue, then the closing count."""
-        lines = [f"{'错误' if i.severity is Severity.ERROR else '警告'}  {i.message}" for i in self.issues]
+        lines = [issue.line for issue in self.issues]
         lines.append(f"共 {len(self.errors)} 个错误、{len(self.warnings)} 个警告。")
         return "\n".join(lines)
 

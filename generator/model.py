@@ -105,13 +105,12 @@ def to_document(report: Report) -> dict[str, Any]:
     values = complete_values(report.values)
     document: dict[str, Any] = {"format": schema.FORMAT_VERSION}
     for f in schema.FIELDS:
-        if f.path == "problems":
-            document["overview"] = [{"title": s.title, "text": s.text} for s in report.overview]
         node = document
         *parents, leaf = f.path.split(".")
         for key in parents:
             node = node.setdefault(key, {})
         node[leaf] = json_value(values[f.path])
+    document["overview"] = [{"title": s.title, "text": s.text} for s in report.overview]
     document["extra"] = dict(report.extra)
     return _reorder(document)
 

@@ -7,18 +7,51 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from . import schema
+from .check import load
+from .errors import NianbaoError
 from .model import Report, Value, complete_values, make_report
 
 
 @dataclass(frozen=True, slots=True)
 class Rollup:
-    """The summed report, the inputs added up, and those left out with the reason."""
+    """The summed report (None if nothing could be added), its year, the inputs added up, those left out and why."""
 
-    report: Report
-    included: tuple[str, ...]
-    left_out: tuple[tuple[str, str], ...]
+    report: Report | None
+    year: int | None
+    included: tuple[Path, ...]
+    left_out: tuple[tuple[Path, str], ...]
+
+
+def roll_up(paths: Iterable[Path], agency: str, year: int | None = None) -> Rollup:
+    """Read and check every input; add up the valid ones of one year, each agency once."""
+    loaded: list[tuple[Path, Report]] = []
+    left_out: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            checked = load(path)
+        except NianbaoError as exc:
+            left_out.append((path, exc.message))
+            continue
+        if checked.result.ok:
+            loaded.append((path, checked.report))
+        else:
+            left_out.append((path, f"有 {len(checked.result.errors)} 个错误"))
+    chosen = choose_year((report.year for _, report in loaded), year)
+    included: list[tuple[Path, Report]] = []
+    first_of: dict[str, Path] = {}
+    for path, report in loaded:
+        if report.year != chosen:
+            left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))
+        elif report.agency in first_of:
+            left_out.append((path, f"与“{first_of[report.agency].name}”是同一机关，只计入一次"))
+        else:
+            first_of[report.agency] = path
+            included.append((path, report))
+    total = add_up((report for _, report in included), agency) if included else None
+    return Rollup(total, chosen, tuple(path for path, _ in included), tuple(left_out))
 
 
 def add_up(reports: Iterable[Report], agency: str) -> Report:

@@ -358,16 +358,8 @@ def _all_fields() -> tuple[Field, ...]:
         Field("problems", HEADINGS[4], SHEET_PROBLEMS, "A3", Kind.TEXT),
         Field("other_matters", HEADINGS[5], SHEET_OTHER, "A3", Kind.TEXT),
     ]
-    by_table = sorted(_table_fields(), key=_contract_order)
-    return (*head, *by_table, *tail)
-
-
-def _contract_order(field: Field) -> tuple[int, int]:
-    """Order table fields as the contract lists them (table by table, row by row)."""
-    table_rank = {"proactive": 0, "requests": 1, "appeals": 2}[field.path.split(".")[0]]
-    table = TABLES[table_rank]
-    cell = next(c for c in table.cells if c.path == field.path)
-    return table_rank, cell.row * 100 + cell.col
+    # the table grids are in row order, table by table: the order in which the contract lists them
+    return (*head, *_table_fields(), *tail)
 
 
 FIELDS: tuple[Field, ...] = _all_fields()
