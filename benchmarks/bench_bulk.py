@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator import schema  # noqa: E402
+from generator.formats.workbook_writer import write_workbook  # noqa: E402
 from generator.model import blank_report, with_values  # noqa: E402
-from generator.templates import default_template_path  # noqa: E402
-from generator.workbook import write_workbook  # noqa: E402
+from generator.publish.templates import default_template_path  # noqa: E402
 
 PLACEHOLDER = "基准测试单位PLACEHOLDER"
 
@@ -110,8 +110,8 @@ def time_plain(paths: list[Path], out: Path) -> float:
     import openpyxl
     from docxtpl import DocxTemplate
 
-    from generator.context import FILTERS
     from generator.model import make_report, to_document
+    from generator.publish.context import FILTERS
 
     env = jinja2.Environment(autoescape=True)
     env.filters.update(FILTERS)

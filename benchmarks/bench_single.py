@@ -22,7 +22,7 @@ import sys, openpyxl, jinja2
 from docxtpl import DocxTemplate
 sys.path.insert(0, {root!r})
 from generator import schema
-from generator.context import FILTERS, TESTS
+from generator.publish.context import FILTERS, TESTS
 from generator.model import make_report, to_document
 book = openpyxl.load_workbook({seed!r}, data_only=True)
 values = {{f.path: book[f.sheet][f.cell].value for f in schema.FIELDS}}

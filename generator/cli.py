@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .check import Checked, load
+from .check.load import Checked, load
 from .errors import NianbaoError
 from .files import remove_leftovers, write_text
+from .formats.json_document import dumps
 from .issues import READING_CODES, CheckResult
-from .jsonio import dumps
 from .model import blank_report, with_values
 
 if TYPE_CHECKING:
-    from .render import PreparedTemplate
+    from .publish.render import PreparedTemplate
 
 # openpyxl (writing) and docxtpl (rendering) are imported inside the commands that use them:
 # `nianbao check` then starts in a third of the time.
@@ -162,7 +162,7 @@ def new(out: Path, agency: str | None, year: int | None, source: Path | None) ->
     例：nianbao new 年报.xlsx --agency 某某镇人民政府 --year 2025
         nianbao new 年报.xlsx --from 年报.json
     """
-    from .workbook import write_workbook
+    from .formats.workbook_writer import write_workbook
 
     report = blank_report()
     if source is not None:
@@ -236,7 +236,7 @@ TEMPLATE_OPTION = click.option(
 
 
 def _template(path: Path | None) -> PreparedTemplate:
-    from .templates import load_template
+    from .publish.templates import load_template
 
     with cannot_run_on_error():
         return load_template(path)
@@ -259,7 +259,7 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
     例：nianbao build 年报.xlsx
         nianbao build 年报.xlsx -o 报告.docx --pdf
     """
-    from .build import build, report_file_name
+    from .publish.build import build, report_file_name
 
     template = _template(template_path)
     with cannot_run_on_error():
@@ -305,8 +305,8 @@ def bulk_command(
     例：nianbao bulk 收到的年报 -o 生成的报告
         nianbao bulk 收到的年报 -o 生成的报告 -r --jobs 4
     """
-    from . import bulk
-    from .build import require_libreoffice
+    from .county import bulk
+    from .publish.build import require_libreoffice
 
     with cannot_run_on_error():
         if not input_dir.is_dir():
@@ -359,9 +359,9 @@ def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str,
     \b
     例：nianbao rollup 收到的年报 -o 全县汇总.xlsx --agency 某某县 --year 2025
     """
-    from . import bulk
-    from .rollup import roll_up
-    from .workbook import write_workbook
+    from .county import bulk
+    from .county.rollup import roll_up
+    from .formats.workbook_writer import write_workbook
 
     with cannot_run_on_error():
         if not input_dir.is_dir():
@@ -400,7 +400,7 @@ def template_export(folder: Path) -> None:
     \b
     例：nianbao template export 我的模板
     """
-    from .templates import export_templates
+    from .publish.templates import export_templates
 
     with cannot_run_on_error():
         written = export_templates(folder)
@@ -417,7 +417,7 @@ def template_check(template_file: Path, as_json: bool) -> None:
     \b
     例：nianbao template check 我的模板/红头示例.docx
     """
-    from .templatecheck import lint
+    from .publish.lint import lint
 
     with cannot_run_on_error():
         if not template_file.is_file():

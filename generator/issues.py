@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -56,6 +56,10 @@ class Issue:
         else:
             where = self.path or "文件"
         return f"{self.label}（{where}）：{self.detail}"
+
+    def located(self, sheet: str | None, cell: str | None) -> Issue:
+        """The issue with its workbook location attached."""
+        return replace(self, sheet=sheet, cell=cell)
 
     @property
     def line(self) -> str:

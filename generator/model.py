@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import schema
+from .chinese import plain_number
 
 Value = int | Decimal | str | dt.date | None
 ExtraValue = str | int | float
@@ -94,7 +95,7 @@ def with_totals(report: Report) -> Report:
 def json_value(value: Value) -> Any:
     """A value as it appears in the JSON document."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return plain_number(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -104,12 +105,7 @@ def to_document(report: Report) -> dict[str, Any]:
     """The contract's JSON document, totals filled, keys in the contract's order."""
     values = complete_values(report.values)
     document: dict[str, Any] = {"format": schema.FORMAT_VERSION}
-    for f in schema.FIELDS:
-        node = document
-        *parents, leaf = f.path.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[leaf] = json_value(values[f.path])
+    document.update(schema.nest((f.path, json_value(values[f.path])) for f in schema.FIELDS))
     document["overview"] = [{"title": s.title, "text": s.text} for s in report.overview]
     document["extra"] = dict(report.extra)
     return _reorder(document)

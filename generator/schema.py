@@ -6,9 +6,13 @@ the DOCX tables and the template-variable reference are all derived from the def
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 FORMAT_VERSION = "2021"
 
@@ -419,6 +423,18 @@ TOTAL_PATHS = frozenset(field.path for field in FIELDS if field.kind is Kind.TOT
 def column_label(column: str) -> str:
     """The Chinese label of an applicant column of table 三."""
     return _request_column_label(column, dict(APPLICANT_COLUMNS)[column])
+
+
+def nest(items: Iterable[tuple[str, T]]) -> dict[str, Any]:
+    """Nested dicts from (dotted path, value) pairs: ("a.b", 1) → {"a": {"b": 1}}."""
+    tree: dict[str, Any] = {}
+    for path, value in items:
+        node = tree
+        *parents, leaf = path.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return tree
 
 
 def overview_path(index: int, part: str) -> str:

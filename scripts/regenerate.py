@@ -16,15 +16,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import docx_to_pdf, render_report  # noqa: E402
-from generator.check import read_raw  # noqa: E402
-from generator.defaulttemplate import build_default_template, build_red_header_template  # noqa: E402
-from generator.jsonio import document_to_raw, dumps  # noqa: E402
+from generator.check.load import read_raw  # noqa: E402
+from generator.check.parse import parse  # noqa: E402
+from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
+from generator.formats.workbook_writer import write_workbook  # noqa: E402
 from generator.model import blank_report  # noqa: E402
-from generator.parse import parse  # noqa: E402
-from generator.reference import variables_reference  # noqa: E402
-from generator.render import prepare  # noqa: E402
-from generator.workbook import write_workbook  # noqa: E402
+from generator.publish.build import docx_to_pdf, render_report  # noqa: E402
+from generator.publish.default_template import build_default_template, build_red_header_template  # noqa: E402
+from generator.publish.reference import variables_reference  # noqa: E402
+from generator.publish.render import prepare  # noqa: E402
 
 SEED = ROOT / "inputs" / "seed.json"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from generator import schema
-from generator.jsonio import dumps
+from generator.formats.json_document import dumps
+from generator.formats.workbook_writer import write_workbook
 from generator.model import Report, Section, Value, make_report, to_document
-from generator.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_JSON = ROOT / "inputs" / "seed.json"

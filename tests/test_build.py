@@ -11,8 +11,8 @@ from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 from docx_outline import outline
 
-from generator.build import report_file_name
 from generator.cli import cli
+from generator.publish.build import report_file_name
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 

@@ -16,12 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import valid_reports
 
-from generator import bulk, schema
-from generator.check import check_report, load
+from generator import schema
+from generator.check.load import check_report, load
 from generator.cli import cli
+from generator.county import bulk
+from generator.county.rollup import add_up
+from generator.formats.sniff import OLE2_MAGIC
 from generator.model import complete_values, with_values
-from generator.rollup import add_up
-from generator.sniff import OLE2_MAGIC
 
 
 def unit(name: str, **values: object) -> object:

@@ -11,7 +11,7 @@ from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
 from generator import schema
-from generator.check import load
+from generator.check.load import load
 from generator.cli import cli
 
 SEED_PRINTED_XLSX = ROOT / "inputs" / "seed-as-printed.xlsx"

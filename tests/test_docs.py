@@ -8,7 +8,7 @@ from builders import ROOT
 
 from generator.cli import cli
 from generator.issues import ALL_TYPES
-from generator.templatecheck import TEMPLATE_TYPES
+from generator.publish.lint import TEMPLATE_TYPES
 
 README = (ROOT / "README.md").read_text("utf-8")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from builders import ROOT
 
-from generator.check import load
-from generator.jsonio import dumps
+from generator.check.load import load
+from generator.formats.json_document import dumps
 
 spec = importlib.util.spec_from_file_location("regenerate", ROOT / "scripts" / "regenerate.py")
 assert spec

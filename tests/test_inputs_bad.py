@@ -12,7 +12,7 @@ from builders import valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.sniff import OLE2_MAGIC
+from generator.formats.sniff import OLE2_MAGIC
 
 
 def run_check(runner: CliRunner, path: Path) -> tuple[int, str]:

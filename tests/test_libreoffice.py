@@ -11,10 +11,10 @@ import pytest
 from builders import ROOT, valid_report
 
 from generator import schema
-from generator.check import load
+from generator.check.load import load
+from generator.formats.workbook_writer import STATUS_ROW, write_workbook
+from generator.formats.xlsx import read_values
 from generator.model import complete_values
-from generator.workbook import STATUS_ROW, write_workbook
-from generator.xlsxread import read_values
 
 SOFFICE = shutil.which("soffice")
 REQUIRED = os.environ.get("NIANBAO_REQUIRE_LIBREOFFICE") == "1"

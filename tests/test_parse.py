@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.parse import Problem, coerce_amount, coerce_count, coerce_date, coerce_text, coerce_year
+from generator.check.parse import Problem, coerce_amount, coerce_count, coerce_date, coerce_text, coerce_year
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from docx import Document
 from docx_outline import outline, part, pretty
 
 from generator import schema
-from generator.build import render_report
-from generator.check import load
+from generator.check.load import load
 from generator.model import Section, make_report
-from generator.templates import load_template
+from generator.publish.build import render_report
+from generator.publish.templates import load_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -169,9 +169,9 @@ def test_prepared_render_equals_docxtpl_render(tmp_path: Path) -> None:
     """render.py compiles once and writes the zip itself; the document must be what docxtpl makes."""
     from docxtpl import DocxTemplate
 
-    from generator.context import build_context
-    from generator.render import make_env
-    from generator.templates import default_template_path
+    from generator.publish.context import build_context
+    from generator.publish.render import make_env
+    from generator.publish.templates import default_template_path
 
     report = make_report(distinct_report().values, (Section("小节", "第一段\n（一）小标题\n第二段"),))
     ours = render_report(report, load_template())

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from strategies import normal, valid_reports
 
 from generator import schema
-from generator.check import check_report, load
-from generator.jsonio import dumps
+from generator.check.load import check_report, load
+from generator.formats.json_document import dumps
+from generator.formats.workbook_writer import write_workbook
 from generator.model import Report, with_values
-from generator.workbook import write_workbook
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,7 +8,7 @@ import pytest
 from builders import valid_report
 
 from generator import schema
-from generator.check import check_report
+from generator.check.load import check_report
 from generator.model import Report, with_totals
 
 
@@ -88,8 +88,8 @@ def test_empty_overview_is_a_warning() -> None:
 
 
 def test_bad_part_does_not_cascade_into_sum_errors() -> None:
-    from generator.check import check_parsed
-    from generator.parse import Parsed
+    from generator.check.load import check_parsed
+    from generator.check.parse import Parsed
 
     report = valid_report(
         **{

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator import schema
-from generator.jsonio import TREE
+from generator.formats.json_document import TREE
 from generator.model import make_report, to_document
 
 CONTRACT_KEYS = {

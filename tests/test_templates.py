@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from docx import Document
 from docx_outline import outline
 
-import generator.render as render_module
+import generator.publish.render as render_module
 from generator import schema
 from generator.cli import cli
-from generator.context import cn_number, cn_year, num, thousands, wan
 from generator.model import make_report
-from generator.templatecheck import lint
+from generator.publish.context import cn_number, cn_year, num, thousands, wan
+from generator.publish.lint import lint
 
 DEFAULT = ROOT / "templates" / "default.docx"
 RED = ROOT / "templates" / "red-header.docx"

@@ -11,9 +11,9 @@ import pytest
 from builders import valid_report, write_xlsx
 
 from generator import schema
-from generator.check import load
+from generator.check.load import load
+from generator.formats.workbook_writer import STATUS_ROW
 from generator.model import blank_report, complete_values, with_totals
-from generator.workbook import STATUS_ROW
 
 
 @pytest.fixture

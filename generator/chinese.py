@@ -1,38 +1,19 @@
-"""The rendering context (the contract's JSON document, totals filled) and the Jinja filters for reports."""
+"""Dates and numbers as a Chinese report prints them: 2022年1月25日, 两, 十二, 二〇二一, 24252.311082."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
-from .model import Report, to_document
-
-_HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _DIGITS = "〇一二三四五六七八九"
 _NUMERALS = "零一二三四五六七八九"
-
-
-def build_context(report: Report) -> dict[str, Any]:
-    """What a template sees: exactly `nianbao export`'s document."""
-    return to_document(report)
 
 
 def cn_date(value: Any) -> str:
     """2022-01-25 → 2022年1月25日 (Arabic numerals, no zero padding)."""
     date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     return f"{date.year}年{date.month}月{date.day}日"
-
-
-def paragraphs(text: Any) -> list[str]:
-    """The paragraphs of a text: its lines, empty ones dropped, outer white space trimmed."""
-    return [line.strip() for line in str(text or "").split("\n") if line.strip()]
-
-
-def is_heading2(text: Any) -> bool:
-    """A line that starts with （一）（二）… is a level-2 heading."""
-    return bool(_HEADING2.match(str(text)))
 
 
 def num(value: Any) -> str:
@@ -45,18 +26,6 @@ def num(value: Any) -> str:
         text = format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
         return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
-
-
-def thousands(value: Any) -> str:
-    """1234567 → 1,234,567; decimals kept."""
-    whole, _, fraction = num(value).partition(".")
-    grouped = f"{int(whole):,}"
-    return f"{grouped}.{fraction}" if fraction else grouped
-
-
-def wan(value: Any) -> str:
-    """A 万元 amount with its unit: 24252.311082万元."""
-    return f"{num(value)}万元"
 
 
 def cn_year(value: Any) -> str:
@@ -91,14 +60,6 @@ def cn_ordinal(value: Any) -> str:
     return "二" if number == 2 else cn_number(number)
 
 
-FILTERS = {
-    "cn_date": cn_date,
-    "paragraphs": paragraphs,
-    "num": num,
-    "thousands": thousands,
-    "wan": wan,
-    "cn_year": cn_year,
-    "cn_number": cn_number,
-    "cn_ordinal": cn_ordinal,
-}
-TESTS = {"heading2": is_heading2}
+def plain_number(value: Decimal) -> int | float:
+    """A Decimal as the plain number JSON and spreadsheets hold: whole numbers as int."""
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -12,12 +12,12 @@ from typing import Any
 
 from lxml import etree
 
-from . import issues as it
-from . import schema
-from .errors import UnreadableInput
-from .issues import Issue
-from .parse import Raw, RawInput, locate
-from .xlsxread import Cells, read_values
+from .. import issues as it
+from .. import schema
+from ..errors import UnreadableInput
+from ..issues import Issue
+from .raw import Raw, RawInput
+from .xlsx import Cells, read_values
 
 _ROW = re.compile(r"\d+")
 
@@ -108,7 +108,7 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
             found=f"找不到工作表“{sheet}”（现有：{'、'.join(sheets)}）",
             expected=f"请使用标准工作簿{guess}",
         )
-        return locate(issue, sheet, None)
+        return issue.located(sheet, None)
     for address, expected in checks:
         actual = cells.get(address)
         if _squeeze(actual) != _squeeze(expected):
@@ -116,7 +116,7 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
             issue = it.LAYOUT_MISMATCH.at(
                 path, label=label, found=found, expected=_moved_hint(cells, address, expected)
             )
-            return locate(issue, sheet, address)
+            return issue.located(sheet, address)
     return None
 
 

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..formats.json_document import read_document
+from ..formats.raw import RawInput
+from ..formats.sniff import InputKind, sniff
+from ..formats.workbook_reader import read_workbook
+from ..issues import CheckResult, Issue
+from ..model import Report
 from . import rules
-from .issues import CheckResult, Issue
-from .jsonio import read_document
-from .model import Report
-from .parse import Parsed, RawInput, locate, parse
-from .sniff import InputKind, sniff
-from .workbook_read import read_workbook
+from .parse import Parsed, parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def _located(found: Iterable[Issue], parsed: Parsed) -> Iterable[Issue]:
     for issue in found:
         if issue.sheet is None and issue.path in parsed.locations:
             sheet, cell = parsed.locations[issue.path]
-            yield locate(issue, sheet, cell)
+            yield issue.located(sheet, cell)
         else:
             yield issue
 

@@ -6,10 +6,10 @@ import functools
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateInvalid
-from .files import atomic_output, write_bytes, write_text
+from ..errors import TemplateInvalid
+from ..files import atomic_output, write_bytes, write_text
+from .lint import lint
 from .render import PreparedTemplate, prepare
-from .templatecheck import lint
 
 DEFAULT_NAME = "default.docx"
 
@@ -19,7 +19,7 @@ def default_template_path() -> Path:
     packaged = resources.files("generator") / "templates" / DEFAULT_NAME
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates" / DEFAULT_NAME
+    return Path(__file__).resolve().parents[2] / "templates" / DEFAULT_NAME
 
 
 @functools.cache
@@ -39,7 +39,7 @@ EXAMPLE_NAME = "红头示例.docx"
 
 def export_templates(folder: Path) -> list[Path]:
     """Write the default template, the variable reference and the red-header example into `folder`."""
-    from .defaulttemplate import build_red_header_template
+    from .default_template import build_red_header_template
     from .reference import variables_reference
 
     folder.mkdir(parents=True, exist_ok=True)

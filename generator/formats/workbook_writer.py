@@ -12,10 +12,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema
-from .context import cn_ordinal
-from .files import atomic_output
-from .model import Report, Value
+from .. import schema
+from ..chinese import cn_ordinal, plain_number
+from ..files import atomic_output
+from ..model import Report, Value
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -119,9 +119,7 @@ def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CE
 
 
 def _cell_value(value: Value) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+    return plain_number(value) if isinstance(value, Decimal) else value
 
 
 def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:

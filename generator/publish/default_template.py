@@ -21,7 +21,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from . import schema
+from .. import schema
 
 FANGSONG = "仿宋_GB2312"
 HEITI = "黑体"

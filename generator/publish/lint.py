@@ -17,11 +17,11 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SecurityError
 
-from . import schema
+from .. import schema
+from ..errors import TemplateInvalid
+from ..issues import CheckResult, E, Issue, IssueType, W
+from ..model import Section, make_report
 from .context import build_context
-from .errors import TemplateInvalid
-from .issues import CheckResult, E, Issue, IssueType, W
-from .model import Section, make_report
 from .render import (
     RENDERED_PART,
     PreparedTemplate,

@@ -12,17 +12,16 @@ from pathlib import Path
 
 import jinja2
 
-from . import issues as it
-from . import schema
-from .check import Checked, load
+from .. import issues as it
+from .. import schema
+from ..check.load import Checked, load
+from ..errors import NianbaoError, TemplateInvalid
+from ..files import write_bytes
+from ..formats.sniff import InputKind
+from ..issues import CheckResult, Issue
+from ..model import Report
 from .context import build_context
-from .errors import NianbaoError, TemplateInvalid
-from .files import write_bytes
-from .issues import CheckResult, Issue
-from .model import Report
-from .parse import locate
 from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
-from .sniff import InputKind
 from .templates import load_template
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -122,7 +121,7 @@ def render_checked(checked: Checked, template: PreparedTemplate) -> tuple[bytes 
         return render_report(checked.report, template), checked.result
     except MissingExtraField as missing:
         sheet = schema.SHEET_EXTRA if checked.kind is InputKind.XLSX else None
-        return None, CheckResult.of((*checked.result.issues, locate(missing.issue, sheet, None)))
+        return None, CheckResult.of((*checked.result.issues, missing.issue.located(sheet, None)))
 
 
 def build(

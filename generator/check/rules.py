@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 
-from . import issues as it
-from . import schema
-from .issues import Issue
-from .model import Report, Value, complete_values
+from .. import issues as it
+from .. import schema
+from ..chinese import cn_date
+from ..issues import Issue
+from ..model import Report, Value, complete_values
 
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
@@ -94,11 +95,6 @@ def date_issues(report: Report) -> Iterator[Issue]:
     limit, basis = deadline(report.agency, year)
     if date > limit:
         yield it.DATE_LATE.at("date", found=shown, deadline=cn_date(limit), basis=basis)
-
-
-def cn_date(date: dt.date) -> str:
-    """2022年1月25日: Arabic numerals, no zero padding (GB/T 9704 7.3.5.4)."""
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 def text_issues(report: Report) -> Iterator[Issue]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import schema
+from .. import schema
 from .context import FILTERS
-from .templatecheck import sample_context
+from .lint import sample_context
 
 FILTER_EXAMPLES = (
     ("cn_date", '"2022-01-25"', "成文日期：2022年1月25日（阿拉伯数字，不补零）"),

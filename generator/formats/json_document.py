@@ -8,28 +8,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import issues as it
-from . import schema
-from .errors import UnreadableInput
-from .issues import Issue
-from .model import Report, to_document
-from .parse import Raw, RawInput
+from .. import issues as it
+from .. import schema
+from ..errors import UnreadableInput
+from ..issues import Issue
+from ..model import Report, to_document
+from .raw import Raw, RawInput
 
 Tree = dict[str, Any]
 
 
-def _schema_tree() -> Tree:
-    tree: Tree = {}
-    for field in schema.FIELDS:
-        node = tree
-        *parents, leaf = field.path.split(".")
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[leaf] = field
-    return tree
-
-
-TREE = _schema_tree()
+TREE: Tree = schema.nest((field.path, field) for field in schema.FIELDS)
 TYPE_NAMES = {dict: "对象", list: "数组", str: "文字", int: "数字", float: "数字", Decimal: "数字", bool: "布尔值"}
 
 

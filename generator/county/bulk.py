@@ -10,11 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .build import docx_to_pdf, render_checked, report_file_name
-from .check import load
-from .errors import NianbaoError
-from .files import atomic_output, write_bytes
-from .templates import load_template
+from ..check.load import load
+from ..errors import NianbaoError
+from ..files import atomic_output, write_bytes
+from ..publish.build import docx_to_pdf, render_checked, report_file_name
+from ..publish.templates import load_template
 
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json"}
 OLD_SUFFIXES = {".xls", ".et", ".ett", ".xlt"}

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
-from . import issues as it
-from . import schema
-from .issues import Issue
-from .model import ExtraValue, Report, Section, Value
+from .. import issues as it
+from .. import schema
+from ..formats.raw import Raw, RawInput
+from ..issues import Issue
+from ..model import ExtraValue, Report, Section, Value
 
 # XML 1.0 cannot hold these; Word would refuse the document.
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -24,26 +25,6 @@ _DATE_PATTERNS = (
     re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Raw:
-    """A value as found in the input, with the workbook sheet and cell it came from."""
-
-    value: object
-    sheet: str | None = None
-    cell: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RawInput:
-    """What a reader found, before coercion: the same shape for workbooks and JSON."""
-
-    values: Mapping[str, Raw]
-    overview: tuple[tuple[Raw, Raw], ...] = ()
-    extra: tuple[tuple[Raw, Raw], ...] = ()
-    issues: tuple[Issue, ...] = ()
-    skipped: frozenset[str] = frozenset()  # paths not read because their part of the input is broken
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +169,7 @@ def coerce(kind: schema.Kind, value: object) -> Value:
 
 def _issue(problem: Problem, path: str, raw: Raw) -> Issue:
     issue = problem.kind.at(path, **problem.facts)
-    return locate(issue, raw.sheet, raw.cell)
-
-
-def locate(issue: Issue, sheet: str | None, cell: str | None) -> Issue:
-    """The issue with its workbook location attached."""
-    return Issue(issue.code, issue.severity, issue.path, issue.label, issue.detail, sheet, cell)
+    return issue.located(raw.sheet, raw.cell)
 
 
 def parse(raw: RawInput) -> Parsed:
@@ -247,11 +223,11 @@ def _parse_extra(
         key = key_raw.value.strip() if isinstance(key_raw.value, str) else _shown(key_raw.value or "")
         path = f"extra.{key}"
         if not key:
-            found.append(locate(it.BAD_KEY.at(path, label="自定义字段"), key_raw.sheet, key_raw.cell))
+            found.append(it.BAD_KEY.at(path, label="自定义字段").located(key_raw.sheet, key_raw.cell))
             continue
         if key in extra:
             first = first_seen[key]
-            found.append(locate(it.DUPLICATE_KEY.at(path, key=key, first=first), key_raw.sheet, key_raw.cell))
+            found.append(it.DUPLICATE_KEY.at(path, key=key, first=first).located(key_raw.sheet, key_raw.cell))
             continue
         locations[path] = (value_raw.sheet, value_raw.cell)
         first_seen[key] = key_raw.cell[1:] if key_raw.cell else path

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import schema
-from .check import load
-from .errors import NianbaoError
-from .model import Report, Value, complete_values, make_report
+from .. import schema
+from ..check.load import load
+from ..errors import NianbaoError
+from ..model import Report, Value, complete_values, make_report
 
 
 @dataclass(frozen=True, slots=True)

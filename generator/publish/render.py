@@ -20,8 +20,8 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..errors import TemplateInvalid
 from .context import FILTERS, TESTS
-from .errors import TemplateInvalid
 from .zipwrite import Entry, build_zip, compress
 
 # parts of a .docx that may hold template tags
