@@ -31,6 +31,10 @@ class IssueType:
         """An issue of this type at `path`; `label` defaults to the field's label in the schema."""
         return Issue(self.code, self.severity, path, label or default_label(path), self.template.format(**facts))
 
+    def in_document(self, part: str, label: str, where: str, **facts: Any) -> Issue:
+        """An issue of this type at a place in a document without cells (`part`: which file part)."""
+        return Issue(self.code, self.severity, part, label, self.template.format(**facts), where=where)
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
@@ -43,19 +47,21 @@ class Issue:
     detail: str
     sheet: str | None = None
     cell: str | None = None
+    where: str | None = None  # a place in a document that has no cells: a template's paragraph, a report's page
 
     @property
     def message(self) -> str:
         """The whole Chinese message: label, location, what was found and what was expected."""
-        if self.path == "template":
-            return f"{self.label}：{self.detail}"  # the label already says where in the template
+        return f"{self.label}（{self.place}）：{self.detail}"
+
+    @property
+    def place(self) -> str:
+        """Where the problem is, as a reader finds it: sheet and cell, a place in a document, or the path."""
         if self.sheet and self.cell:
-            where = f"工作表“{self.sheet}”{self.cell}"
-        elif self.sheet:
-            where = f"工作表“{self.sheet}”"
-        else:
-            where = self.path or "文件"
-        return f"{self.label}（{where}）：{self.detail}"
+            return f"工作表“{self.sheet}”{self.cell}"
+        if self.sheet:
+            return f"工作表“{self.sheet}”"
+        return self.where or self.path or "文件"
 
     def located(self, sheet: str | None, cell: str | None) -> Issue:
         """The issue with its workbook location attached."""
@@ -214,6 +220,57 @@ MISSING_EXTRA = IssueType(
 )
 
 PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
+
+# --- templates (`nianbao template check`) ------------------------------------------------
+T_SYNTAX = IssueType("template-syntax", E, "模板语法错误", "{found}")
+T_UNKNOWN = IssueType("template-unknown-variable", E, "未知变量", "模板使用了未知变量“{name}”{hint}")
+T_UNDEFINED = IssueType("template-undefined", E, "变量不存在", "试渲染时出错：{found}")
+T_UNSAFE = IssueType("template-unsafe", E, "不安全的模板", "模板试图访问 Python 内部对象（{found}），已拒绝")
+T_RUNAWAY = IssueType("template-runaway", E, "模板运行过久", "{found}")
+T_BROKEN_XML = IssueType("template-broken-xml", E, "生成的文档结构无效", "{found}")
+T_LEFTOVER = IssueType(
+    "template-leftover-tag", E, "残留的模板标签", "渲染后仍有未处理的标签“{found}”：标签可能被 Word 改坏了"
+)
+T_SPLIT = IssueType(
+    "template-split-tag",
+    W,
+    "标签被拆分",
+    "标签“{found}”在 Word 中被拆成了几段不同格式的文字（已自动合并，但其中的格式会丢失）；建议整段重新输入",
+)
+T_SMART_QUOTES = IssueType(
+    "template-smart-quotes",
+    W,
+    "标签中有中文引号",
+    "标签“{found}”中的弯引号“”‘’已按英文引号处理；建议关闭 Word 的“自动更正引号”后重新输入",
+)
+T_FULL_WIDTH = IssueType(
+    "template-full-width-brace",
+    W,
+    "全角括号",
+    "“{found}”用了全角括号，不会被当作模板标签；请改为半角 {{{{ }}}} 或 {{% %}}",
+)
+T_MISSING = IssueType("template-missing-section", W, "缺少规定内容", "模板中找不到规定的{what}“{found}”")
+T_EXTRA_FIELDS = IssueType(
+    "template-extra-fields",
+    W,
+    "使用了自定义字段",
+    "模板使用了自定义字段 {found}：每份输入都须在“自定义字段”表（或 JSON 的 extra）中提供",
+)
+
+TEMPLATE_TYPES = (  # the codes of `nianbao template check`
+    T_SYNTAX,
+    T_UNKNOWN,
+    T_UNDEFINED,
+    T_UNSAFE,
+    T_RUNAWAY,
+    T_BROKEN_XML,
+    T_LEFTOVER,
+    T_SPLIT,
+    T_SMART_QUOTES,
+    T_FULL_WIDTH,
+    T_MISSING,
+    T_EXTRA_FIELDS,
+)
 
 ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().values()) if isinstance(value, IssueType))
 # Problems that leave a value unknown: a report with one of these cannot be written to a workbook.

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.check.load import read_raw  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
+from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import write_workbook  # noqa: E402
 from generator.model import blank_report  # noqa: E402
@@ -39,7 +39,7 @@ def as_printed(document: dict) -> dict:
 def write_inputs(folder: Path) -> list[Path]:
     """The blank workbook and the seed, corrected and as printed, as workbook and JSON."""
     folder.mkdir(parents=True, exist_ok=True)
-    seed_report = parse(read_raw(SEED)[0]).report
+    seed_report = parse(read_input(SEED)[0]).report
     printed_report = parse(document_to_raw(as_printed(json.loads(SEED.read_text("utf-8"))))).report
     written = {
         "blank.xlsx": blank_report(),
@@ -73,7 +73,7 @@ def write_docs(root: Path) -> list[Path]:
 
 def render_seed_docx(template: Path) -> bytes:
     """The corrected seed report rendered with a template."""
-    return render_report(parse(read_raw(SEED)[0]).report, prepare(template))
+    return render_report(parse(read_input(SEED)[0]).report, prepare(template))
 
 
 def write_samples(folder: Path, template: Path, previews: bool = True) -> list[Path]:

@@ -47,7 +47,7 @@ def test_counts_accepted(raw: object, expected: int) -> None:
 def test_counts_refused(raw: object, code: str) -> None:
     with pytest.raises(Problem) as caught:
         coerce_count(raw)
-    assert caught.value.kind.code == code
+    assert caught.value.issue_type.code == code
 
 
 def test_blank_total_means_not_given() -> None:
@@ -78,7 +78,7 @@ def test_amounts_kept_exactly(raw: object, expected: Decimal) -> None:
 def test_amounts_refused(raw: object, code: str) -> None:
     with pytest.raises(Problem) as caught:
         coerce_amount(raw)
-    assert caught.value.kind.code == code
+    assert caught.value.issue_type.code == code
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_dates_accepted(raw: object) -> None:
 def test_dates_refused(raw: object) -> None:
     with pytest.raises(Problem) as caught:
         coerce_date(raw)
-    assert caught.value.kind.code == "bad-date"
+    assert caught.value.issue_type.code == "bad-date"
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_years(raw: object, expected: int | None) -> None:
 def test_years_refused(raw: object) -> None:
     with pytest.raises(Problem) as caught:
         coerce_year(raw)
-    assert caught.value.kind.code == "bad-year"
+    assert caught.value.issue_type.code == "bad-year"
 
 
 def test_text_kept_as_typed_with_line_ends_normalised() -> None:
@@ -126,5 +126,5 @@ def test_text_kept_as_typed_with_line_ends_normalised() -> None:
 def test_text_with_control_character_is_refused_with_position() -> None:
     with pytest.raises(Problem) as caught:
         coerce_text("ab\x07c")
-    assert caught.value.kind.code == "illegal-character"
+    assert caught.value.issue_type.code == "illegal-character"
     assert caught.value.facts == {"found": "U+0007", "position": 3}

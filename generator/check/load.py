@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..formats.json_document import read_document
-from ..formats.raw import RawInput
-from ..formats.sniff import InputKind, sniff
-from ..formats.workbook_reader import read_workbook
+from ..formats.inputs import read_input
+from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report
 from . import rules
@@ -22,14 +20,7 @@ class Checked:
 
     report: Report
     result: CheckResult
-    kind: InputKind
-
-
-def read_raw(path: Path) -> tuple[RawInput, InputKind]:
-    """Read a workbook or JSON document, told apart by content; raises NianbaoError if it cannot."""
-    kind = sniff(path)
-    raw = read_workbook(path) if kind is InputKind.XLSX else read_document(path)
-    return raw, kind
+    input_format: InputFormat
 
 
 def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
@@ -62,7 +53,7 @@ def check_report(report: Report, previous: Report | None = None) -> CheckResult:
 
 def load(path: Path, previous: Path | None = None) -> Checked:
     """Read and check an input file, and last year's report when given."""
-    raw, kind = read_raw(path)
-    last = parse(read_raw(previous)[0]).report if previous else None
+    raw, input_format = read_input(path)
+    last = parse(read_input(previous)[0]).report if previous else None
     parsed = parse(raw)
-    return Checked(parsed.report, check_parsed(parsed, last), kind)
+    return Checked(parsed.report, check_parsed(parsed, last), input_format)

@@ -40,9 +40,9 @@ class Parsed:
 class Problem(Exception):
     """A raw value that cannot be coerced: which issue type and the facts for its message."""
 
-    def __init__(self, kind: it.IssueType, **facts: object) -> None:
-        super().__init__(kind.code)
-        self.kind = kind
+    def __init__(self, issue_type: it.IssueType, **facts: object) -> None:
+        super().__init__(issue_type.code)
+        self.issue_type = issue_type
         self.facts = facts
 
 
@@ -168,7 +168,7 @@ def coerce(kind: schema.Kind, value: object) -> Value:
 
 
 def _issue(problem: Problem, path: str, raw: Raw) -> Issue:
-    issue = problem.kind.at(path, **problem.facts)
+    issue = problem.issue_type.at(path, **problem.facts)
     return issue.located(raw.sheet, raw.cell)
 
 

@@ -15,24 +15,24 @@ MAX_ENTRIES = 2000
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-class InputKind(str, Enum):
-    """The kinds of input nianbao reads."""
+class InputFormat(str, Enum):
+    """The formats of input nianbao reads."""
 
     XLSX = "xlsx"
     JSON = "json"
 
 
-def sniff(path: Path) -> InputKind:
-    """The kind of an input file, judged by its content; raises a NianbaoError for anything else."""
+def sniff(path: Path) -> InputFormat:
+    """The format of an input file, judged by its content; raises a NianbaoError for anything else."""
     head = _read_head(path)
     if head.startswith(b"PK\x03\x04"):
         check_xlsx_zip(path)
-        return InputKind.XLSX
+        return InputFormat.XLSX
     if head.startswith(OLE2_MAGIC):
         raise _ole2_error(path)
     stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if stripped.startswith((b"{", b"[")):
-        return InputKind.JSON
+        return InputFormat.JSON
     if not stripped:
         raise UnreadableInput(f"文件“{path.name}”是空的。")
     if path.suffix.lower() in {".xlsx", ".xlsm"} or head.startswith(b"PK"):

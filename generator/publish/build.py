@@ -17,7 +17,7 @@ from .. import schema
 from ..check.load import Checked, load
 from ..errors import NianbaoError, TemplateInvalid
 from ..files import write_bytes
-from ..formats.sniff import InputKind
+from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report
 from .context import build_context
@@ -120,7 +120,7 @@ def render_checked(checked: Checked, template: PreparedTemplate) -> tuple[bytes 
     try:
         return render_report(checked.report, template), checked.result
     except MissingExtraField as missing:
-        sheet = schema.SHEET_EXTRA if checked.kind is InputKind.XLSX else None
+        sheet = schema.SHEET_EXTRA if checked.input_format is InputFormat.XLSX else None
         return None, CheckResult.of((*checked.result.issues, missing.issue.located(sheet, None)))
 
 

@@ -19,7 +19,24 @@ from jinja2.sandbox import SecurityError
 
 from .. import schema
 from ..errors import TemplateInvalid
-from ..issues import CheckResult, E, Issue, IssueType, W
+from ..issues import (
+    T_BROKEN_XML,
+    T_EXTRA_FIELDS,
+    T_FULL_WIDTH,
+    T_LEFTOVER,
+    T_MISSING,
+    T_RUNAWAY,
+    T_SMART_QUOTES,
+    T_SPLIT,
+    T_SYNTAX,
+    T_UNDEFINED,
+    T_UNKNOWN,
+    T_UNSAFE,
+    CheckResult,
+    E,
+    Issue,
+    IssueType,
+)
 from ..model import Section, make_report
 from .context import build_context
 from .render import (
@@ -35,55 +52,6 @@ from .render import (
     where,
 )
 
-T_SYNTAX = IssueType("template-syntax", E, "模板语法错误", "{found}")
-T_UNKNOWN = IssueType("template-unknown-variable", E, "未知变量", "模板使用了未知变量“{name}”{hint}")
-T_UNDEFINED = IssueType("template-undefined", E, "变量不存在", "试渲染时出错：{found}")
-T_UNSAFE = IssueType("template-unsafe", E, "不安全的模板", "模板试图访问 Python 内部对象（{found}），已拒绝")
-T_RUNAWAY = IssueType("template-runaway", E, "模板运行过久", "{found}")
-T_BROKEN_XML = IssueType("template-broken-xml", E, "生成的文档结构无效", "{found}")
-T_LEFTOVER = IssueType(
-    "template-leftover-tag", E, "残留的模板标签", "渲染后仍有未处理的标签“{found}”：标签可能被 Word 改坏了"
-)
-T_SPLIT = IssueType(
-    "template-split-tag",
-    W,
-    "标签被拆分",
-    "标签“{found}”在 Word 中被拆成了几段不同格式的文字（已自动合并，但其中的格式会丢失）；建议整段重新输入",
-)
-T_SMART_QUOTES = IssueType(
-    "template-smart-quotes",
-    W,
-    "标签中有中文引号",
-    "标签“{found}”中的弯引号“”‘’已按英文引号处理；建议关闭 Word 的“自动更正引号”后重新输入",
-)
-T_FULL_WIDTH = IssueType(
-    "template-full-width-brace",
-    W,
-    "全角括号",
-    "“{found}”用了全角括号，不会被当作模板标签；请改为半角 {{{{ }}}} 或 {{% %}}",
-)
-T_MISSING = IssueType("template-missing-section", W, "缺少规定内容", "模板中找不到规定的{what}“{found}”")
-T_EXTRA_FIELDS = IssueType(
-    "template-extra-fields",
-    W,
-    "使用了自定义字段",
-    "模板使用了自定义字段 {found}：每份输入都须在“自定义字段”表（或 JSON 的 extra）中提供",
-)
-
-TEMPLATE_TYPES = (
-    T_SYNTAX,
-    T_UNKNOWN,
-    T_UNDEFINED,
-    T_UNSAFE,
-    T_RUNAWAY,
-    T_BROKEN_XML,
-    T_LEFTOVER,
-    T_SPLIT,
-    T_SMART_QUOTES,
-    T_FULL_WIDTH,
-    T_MISSING,
-    T_EXTRA_FIELDS,
-)
 SAMPLE_TEXT = "示例 & < > 😀"  # no braces: any {{ left in the output is then the template's
 _TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
 _RAW_TAG = re.compile(r"\{(?:<[^>]*>)*[{%](?:(?!\{[{%]).)*?[}%](?:<[^>]*>)*\}", re.DOTALL)
@@ -125,8 +93,8 @@ def sample_context() -> dict[str, Any]:
     return context
 
 
-def _issue(kind: IssueType, where_text: str, **facts: Any) -> Issue:
-    return kind.at("template", label=f"模板 {where_text}", **facts)
+def _issue(issue_type: IssueType, where_text: str, part: str = "word/document.xml", **facts: Any) -> Issue:
+    return issue_type.in_document(part, "模板", where_text, **facts)
 
 
 def locate_line(part: str, source: str, lineno: int | None) -> str:
@@ -179,7 +147,7 @@ def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[I
                 message = "这个标签没有对应的结束标签（如 {% endif %}、{% endfor %}）"
             else:
                 message = exc.message or str(exc)
-            yield _issue(T_SYNTAX, locate_line(name, source, line), found=message)
+            yield _issue(T_SYNTAX, locate_line(name, source, line), name, found=message)
 
 
 def _chains(tree: nodes.Template) -> Iterator[tuple[list[str], int]]:
@@ -207,7 +175,9 @@ def _unknown_issues(parts: dict[str, str], env: jinja2.Environment, extra_keys: 
         declared = meta.find_undeclared_variables(tree)
         for variable in sorted(declared - known):
             line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), None)
-            yield _issue(T_UNKNOWN, locate_line(name, source, line), name=variable, hint=_suggest(variable, known))
+            yield _issue(
+                T_UNKNOWN, locate_line(name, source, line), name, name=variable, hint=_suggest(variable, known)
+            )
         for chain, line in _chains(tree):
             if chain[0] not in declared or chain[0] not in sample:
                 continue
@@ -221,7 +191,7 @@ def _unknown_issues(parts: dict[str, str], env: jinja2.Environment, extra_keys: 
                 if key not in node:
                     full = ".".join(chain[: depth + 1])
                     hint = _suggest(key, list(node), prefix=".".join(chain[:depth]))
-                    yield _issue(T_UNKNOWN, locate_line(name, source, line), name=full, hint=hint)
+                    yield _issue(T_UNKNOWN, locate_line(name, source, line), name, name=full, hint=hint)
                     break
                 node = node[key]
 
@@ -241,13 +211,13 @@ def _word_issues(raw: dict[str, str]) -> Iterator[Issue]:
             text = re.sub(r"<[^>]+>", "", tag)
             where_text = f"{name}，标签“{text[:60]}”"
             if "<w:r>" in tag or "<w:r " in tag:
-                yield _issue(T_SPLIT, where_text, found=text[:60])
+                yield _issue(T_SPLIT, where_text, name, found=text[:60])
             if re.search("[“”‘’]", text):
-                yield _issue(T_SMART_QUOTES, where_text, found=text[:60])
+                yield _issue(T_SMART_QUOTES, where_text, name, found=text[:60])
         plain = re.sub(r"<[^>]+>", "", xml)
         for match in re.finditer(r"[｛{][｛％%][^｝}]*[％%｝][｝}]", plain):
             if re.search("[｛｝％]", match.group()):
-                yield _issue(T_FULL_WIDTH, name, found=match.group())
+                yield _issue(T_FULL_WIDTH, name, name, found=match.group())
 
 
 def _missing_issues(raw: dict[str, str]) -> Iterator[Issue]:
