@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,12 @@ from click.testing import CliRunner
 
 GOLDEN = Path(__file__).parent / "golden"
 os.environ.setdefault("NIANBAO_DEBUG", "1")  # tests want tracebacks, not the CLI's last-resort message
+# prepared templates are cached per test run, never in the user's cache folder
+os.environ["NIANBAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="nianbao-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["NIANBAO_CACHE_DIR"], ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

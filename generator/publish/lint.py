@@ -72,7 +72,7 @@ class SampleExtra(dict[str, Any]):
 
 
 @dataclass(frozen=True, slots=True)
-class TemplateReport:
+class TemplateLint:
     """The result of linting a template, and the custom fields it uses."""
 
     result: CheckResult
@@ -254,7 +254,7 @@ def _trial_issues(prepared: PreparedTemplate) -> Iterator[Issue]:
         yield _issue(T_LEFTOVER, "试渲染", found=match.group()[:40])
 
 
-def lint(path: Path) -> TemplateReport:
+def lint(path: Path) -> TemplateLint:
     """Every problem of a template; raises TemplateInvalid if it is not a .docx at all."""
     entries = read_entries(path)
     raw = {name: part_text(path, name, data) for name, data in entries if RENDERED_PART.fullmatch(name)}
@@ -271,4 +271,4 @@ def lint(path: Path) -> TemplateReport:
     found += _missing_issues(raw)
     if extra_keys:
         found.append(_issue(T_EXTRA_FIELDS, "全文", found="、".join(sorted(extra_keys))))
-    return TemplateReport(CheckResult(tuple(dict.fromkeys(found))), tuple(sorted(extra_keys)))
+    return TemplateLint(CheckResult(tuple(dict.fromkeys(found))), tuple(sorted(extra_keys)))

@@ -1,8 +1,9 @@
 """Rendering a DOCX template: prepared (patched and compiled) once, rendered many times, in a sandbox.
 
 docxtpl re-reads the template, re-patches its XML and re-compiles the Jinja source on every render.
-Here the template's parts are patched with docxtpl's own `patch_xml` and compiled once; a render only
-runs the compiled templates and writes the zip. The output is what docxtpl produces for our templates.
+Here the template's parts are patched with docxtpl's own helpers (docxtpl_seam.py) and compiled once,
+and the prepared form is kept on disk (template_cache.py); a render only runs the compiled templates,
+applies docxtpl's post-processing and writes the zip. The document is the one docxtpl's render makes.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..errors import TemplateInvalid
+from . import docxtpl_seam, template_cache
 from .context import FILTERS, TESTS
 from .zipwrite import Entry, build_zip, compress
 
@@ -33,7 +34,11 @@ MAX_RANGE = 10_000
 _LITERAL_MARKS = ("{_{", "}_}", "{_%", "%_}")
 # resolve_listing turns \n \t \a \f inside text into breaks, tabs, paragraphs; it is slow, so only when needed
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
-_DOCXTPL = DocxTemplate.__new__(DocxTemplate)  # only its pure XML helpers are used
+# docxtpl fits a table's grid to its widest row; that can only change where rows vary in width
+_CELL_LOOP = re.compile(r"\{%-?\s*tc\s")  # in the template's text: patching turns {%tc %} into plain {% %}
+_DYNAMIC_SPAN = re.compile(r'gridSpan w:val="\{\{')  # in the patched source: {% colspan %} and {% hm %}
+BODY = "word/document.xml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class RenderBudgetExceeded(jinja2.TemplateError):
@@ -118,7 +123,7 @@ class PreparedTemplate:
     entries: tuple[tuple[str, bytes], ...]
     parts: Mapping[str, PreparedPart]
     env: ReportEnvironment
-    fix_tables: bool
+    fix_tables: bool  # the body's tables need docxtpl's grid fix (see needs_table_fix)
     compressed: Mapping[str, Entry] = field(default_factory=dict)  # the unchanged parts, deflated once
 
 
@@ -146,14 +151,59 @@ def part_text(path: Path, name: str, data: bytes) -> str:
 
 def patched_source(xml: str) -> str:
     """The XML as docxtpl prepares it for Jinja (tags split across runs joined, {%p %} etc. resolved)."""
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", docxtpl_seam.patch_xml(xml))
+
+
+def needs_table_fix(template_xml: str, source: str) -> bool:
+    """Whether docxtpl's fix_tables would change the rendered body: rows of varying width, or a grid
+    that already disagrees with its rows in the template."""
+    if _DYNAMIC_SPAN.search(source) or _CELL_LOOP.search(re.sub(r"<[^>]+>", "", template_xml)):
+        return True
+    if "<w:tbl>" not in template_xml and "<w:tbl " not in template_xml:
+        return False
+    root = etree.fromstring(template_xml.encode("utf-8"))
+    for table in root.iter(f"{W}tbl"):
+        grid = table.find(f"{W}tblGrid")
+        widths = [
+            sum(
+                int(span.get(f"{W}val", "1")) if (span := cell.find(f"{W}tcPr/{W}gridSpan")) is not None else 1
+                for cell in row.findall(f"{W}tc")
+            )
+            for row in table.iter(f"{W}tr")
+        ]
+        if grid is None or len(grid.findall(f"{W}gridCol")) != max(widths, default=0):
+            return True
+    return False
+
+
+def _environment_signature(env: ReportEnvironment) -> str:
+    return f"{type(env).__module__}.{type(env).__qualname__}:{env.autoescape}:{env.keep_trailing_newline}"
 
 
 def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplate:
-    """Read, patch and compile a template; a Jinja syntax error raises TemplateInvalid."""
+    """Read, patch and compile a template (or take it from the cache); a syntax error raises TemplateInvalid."""
     env = env or make_env()
     entries = read_entries(path)
-    parts: dict[str, PreparedPart] = {}
+    key = template_cache.cache_key(entries, _environment_signature(env))
+    stored = template_cache.load(key)
+    if stored is None:
+        stored = _prepare_afresh(path, entries, env)
+        template_cache.store(key, stored)
+    sources, fix_tables, deflated = stored
+    globals_ = env.make_globals(None)
+    parts = {
+        name: PreparedPart(name, source, env.template_class.from_code(env, code, globals_, None))
+        for name, source, code in sources
+    }
+    compressed = {name: Entry(name.encode("utf-8"), crc, size, data) for name, crc, size, data in deflated}
+    return PreparedTemplate(path, entries, parts, env, fix_tables, compressed)
+
+
+def _prepare_afresh(path: Path, entries: tuple[tuple[str, bytes], ...], env: ReportEnvironment) -> tuple[Any, ...]:
+    """The prepared form as the cache keeps it: (name, patched source, code) per part, the table-fix flag,
+    and the unchanged entries deflated."""
+    sources: list[tuple[str, str, Any]] = []
+    fix_tables = False
     for name, data in entries:
         if not RENDERED_PART.fullmatch(name):
             continue
@@ -162,12 +212,19 @@ def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplat
             continue
         source = patched_source(xml)
         try:
-            parts[name] = PreparedPart(name, source, env.from_string(source))
+            code = env.compile(source)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateInvalid(f"模板“{path.name}”有语法错误：{exc.message}（{where(source, exc.lineno)}）") from exc
-    uses_tc = any(re.search(r"\{%-?\s*tc\b", part.source) for part in parts.values())
-    compressed = {name: compress(name, data) for name, data in entries if name not in parts}
-    return PreparedTemplate(path, entries, parts, env, uses_tc, compressed)
+        sources.append((name, source, code))
+        fix_tables = fix_tables or (name == BODY and needs_table_fix(xml, source))
+    rendered = {name for name, _, _ in sources}
+    deflated = tuple(
+        (name, entry.crc, entry.size, entry.data)
+        for name, data in entries
+        if name not in rendered
+        for entry in (compress(name, data),)
+    )
+    return tuple(sources), fix_tables, deflated
 
 
 def where(source: str, lineno: int | None) -> str:
@@ -179,31 +236,41 @@ def where(source: str, lineno: int | None) -> str:
     return f"附近的文字：“{text[:80]}”"
 
 
-def _finish(xml: str, fix_tables: bool, literal_braces: bool) -> bytes:
-    """docxtpl's post-processing of a rendered part, then a strict XML check."""
+def _finish(name: str, xml: str, fix_tables: bool, literal_braces: bool) -> bytes:
+    """docxtpl's post-processing of a rendered part (each step only where it changes something),
+    then a strict XML check."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     if literal_braces:
         # only where the template asked for it: otherwise "{_{" typed in the data would change too
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if _LISTING.search(xml):
-        xml = _DOCXTPL.resolve_listing(xml)
-    if fix_tables:
-        xml = etree.tostring(_DOCXTPL.fix_tables(xml), encoding="unicode")
+        xml = docxtpl_seam.resolve_listing(xml)
+    if name == BODY and (fix_tables or "docPr" in xml):
+        tree = _strict_tree(xml)
+        if fix_tables:
+            tree = docxtpl_seam.fix_tables(xml)
+        docxtpl_seam.renumber_pictures(tree)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
     data = xml.encode("utf-8")
+    _strict_tree(data)
+    return data
+
+
+def _strict_tree(xml: str | bytes) -> etree._Element:
+    """The part parsed strictly: docxtpl's own parse recovers from broken XML, which would hide it."""
     try:
-        etree.fromstring(data)
+        return etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
     except etree.XMLSyntaxError as exc:
         raise TemplateInvalid(
             f"模板生成的文档结构无效（{exc}）：请检查 {{% %}} 标签是否成对、是否跨越了段落或表格。"
         ) from exc
-    return data
 
 
 def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
     """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times)."""
     prepared.env.start_budget()
     rendered = {
-        name: _finish(part.template.render(context), prepared.fix_tables, part.literal_braces)
+        name: _finish(name, part.template.render(context), prepared.fix_tables, part.literal_braces)
         for name, part in prepared.parts.items()
     }
     entries = [
