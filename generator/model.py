@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -76,14 +76,21 @@ def _blank(kind: schema.Kind) -> Value:
     return None
 
 
+def counts(values: Mapping[str, Value], paths: Iterable[str]) -> list[int] | None:
+    """The counts at `paths`, or None when any of them is not a whole number (blank total, bad cell)."""
+    found = [values.get(path) for path in paths]
+    whole = [value for value in found if isinstance(value, int)]
+    return whole if len(whole) == len(found) else None
+
+
 def complete_values(values: Mapping[str, Value]) -> dict[str, Value]:
     """The values with every total that was not given computed from its parts (None if a part is)."""
     done = dict(values)
     for rule in schema.SUM_RULES:
         if done.get(rule.total) is None:
-            parts = [done.get(part) for part in rule.parts]
-            if all(isinstance(part, int) for part in parts):
-                done[rule.total] = sum(parts)  # type: ignore[arg-type]
+            parts = counts(done, rule.parts)
+            if parts is not None:
+                done[rule.total] = sum(parts)
     return done
 
 

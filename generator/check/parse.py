@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
+from typing import Any
 
 from .. import issues as it
 from .. import schema
@@ -40,7 +41,7 @@ class Parsed:
 class Problem(Exception):
     """A raw value that cannot be coerced: which issue type and the facts for its message."""
 
-    def __init__(self, issue_type: it.IssueType, **facts: object) -> None:
+    def __init__(self, issue_type: it.IssueType, **facts: Any) -> None:
         super().__init__(issue_type.code)
         self.issue_type = issue_type
         self.facts = facts

@@ -9,7 +9,7 @@ from .. import issues as it
 from .. import schema
 from ..chinese import cn_date
 from ..issues import Issue
-from ..model import Report, Value, complete_values
+from ..model import Report, Value, complete_values, counts
 
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
@@ -36,10 +36,10 @@ def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()
         found = given.get(rule.total)
         if found is None or rule.total in invalid:
             continue
-        parts = [values.get(part) for part in rule.parts]
-        if not all(isinstance(part, int) for part in parts):
+        parts = counts(values, rule.parts)
+        if parts is None:
             continue
-        expected = sum(parts)  # type: ignore[arg-type]
+        expected = sum(parts)
         if found != expected:
             kind = _SUM_TYPES[rule.code]
             yield kind.at(rule.total, found=found, expected=expected, parts=describe_parts(rule, values))
@@ -49,12 +49,11 @@ def balance_issues(given: Mapping[str, Value]) -> Iterator[Issue]:
     """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四."""
     values = complete_values(given)
     for rule in schema.BALANCE_RULES:
-        new, carried_over = (values.get(path) for path in rule.left)
-        total, carried_forward = (values.get(path) for path in rule.right)
-        numbers = (new, carried_over, total, carried_forward)
-        if not all(isinstance(number, int) for number in numbers):
+        numbers = counts(values, (*rule.left, *rule.right))
+        if numbers is None:
             continue
-        left, right = new + carried_over, total + carried_forward  # type: ignore[operator]
+        new, carried_over, total, carried_forward = numbers
+        left, right = new + carried_over, total + carried_forward
         if left != right:
             label = f"三、收到和处理申请 勾稽关系·{schema.column_label(rule.column)}"
             yield it.REQUESTS_BALANCE.at(
@@ -121,12 +120,13 @@ def previous_issues(report: Report, previous: Report) -> Iterator[Issue]:
             yield it.CARRIED_OVER_MISMATCH.at(f"requests.carried_over.{column}", found=found, expected=expected)
     for key, _ in schema.DOC_ROWS:
         base = f"proactive.{key}."
-        numbers = [this[base + "in_force"], last[base + "in_force"], this[base + "issued"], this[base + "repealed"]]
-        if not all(isinstance(number, int) for number in numbers):
+        numbers = counts(this, (base + "in_force", base + "issued", base + "repealed"))
+        before = last[base + "in_force"]
+        if numbers is None or not isinstance(before, int):
             continue
-        found, before, issued, repealed = numbers
-        expected = before + issued - repealed  # type: ignore[operator]
-        if found != expected:
+        in_force, issued, repealed = numbers
+        expected = before + issued - repealed
+        if in_force != expected:
             yield it.IN_FORCE_DRIFT.at(
-                base + "in_force", found=found, previous=before, issued=issued, repealed=repealed, expected=expected
+                base + "in_force", found=in_force, previous=before, issued=issued, repealed=repealed, expected=expected
             )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ..check.load import load
 from ..errors import NianbaoError
@@ -168,7 +169,7 @@ def write_summary(rows: list[Outcome], folder: Path, out_dir: Path) -> tuple[Pat
     sheet.freeze_panes = "A2"
     bold, red, wrap = Font(bold=True), PatternFill("solid", fgColor="F8CBAD"), Alignment(wrap_text=True, vertical="top")
 
-    def cells(values: list[object], **style: object) -> list[WriteOnlyCell]:
+    def cells(values: list[Any], **style: object) -> list[Any]:
         out = []
         for value in values:
             cell = WriteOnlyCell(sheet, value=value)

@@ -63,7 +63,7 @@ def add_up(reports: Iterable[Report], agency: str) -> Report:
         if field.kind in (schema.Kind.COUNT, schema.Kind.TOTAL):
             values[field.path] = sum(_count(v[field.path]) for v in completed)
         elif field.kind is schema.Kind.AMOUNT:
-            values[field.path] = sum((Decimal(v[field.path] or 0) for v in completed), Decimal(0))  # type: ignore[arg-type]
+            values[field.path] = sum((_amount(v[field.path]) for v in completed), Decimal(0))
     years = {report.year for report in reports}
     values["year"] = years.pop() if len(years) == 1 else None
     dates = [report["date"] for report in reports if isinstance(report["date"], dt.date)]
@@ -73,6 +73,10 @@ def add_up(reports: Iterable[Report], agency: str) -> Report:
 
 def _count(value: Value) -> int:
     return value if isinstance(value, int) else 0
+
+
+def _amount(value: Value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(0)
 
 
 def choose_year(years: Iterable[int | None], wanted: int | None) -> int | None:

@@ -129,7 +129,7 @@ def _moved_hint(cells: Cells, address: str, expected: str) -> str:
 
 
 def _last_row(cells: Cells) -> int:
-    return max((int(_ROW.search(address).group()) for address in cells), default=0)  # type: ignore[union-attr]
+    return max((int(found.group()) for address in cells if (found := _ROW.search(address))), default=0)
 
 
 def _pair_rows(cells: Cells, sheet: str, first_row: int, columns: str) -> Iterator[tuple[Raw, Raw]]:

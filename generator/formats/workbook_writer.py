@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
@@ -140,19 +141,10 @@ def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
         _input(sheet, field.cell, _cell_value(values.get(path)), LEFT)
         sheet[f"C{row}"] = notes[path]
     sheet["B5"].number_format = DATE_FORMAT
-    _validate(
-        sheet,
-        "whole",
-        ["B4"],
-        "报告年度",
-        "请填写四位年份，如 2021。",
-        operator="between",
-        formula1="2000",
-        formula2="2100",
-    )
-    _validate(
-        sheet, "date", ["B5"], "成文日期", "请填写日期，如 2022-01-25。", operator="greaterThan", formula1="36526"
-    )
+    year = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100")
+    _validate(sheet, year, ["B4"], "报告年度", "请填写四位年份，如 2021。")
+    date = DataValidation(type="date", operator="greaterThan", formula1="36526")
+    _validate(sheet, date, ["B5"], "成文日期", "请填写日期，如 2022-01-25。")
 
 
 def _write_overview(sheet: Worksheet, report: Report) -> None:
@@ -219,46 +211,25 @@ def _fit_page(sheet: Worksheet) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _validate_table(sheet: Worksheet, table: schema.Table) -> None:
     counts = [table.address(c.row, c.col) for c in table.cells if c.path and c.path != "proactive.fees"]
-    _validate(
-        sheet,
-        "whole",
-        counts,
-        "件数",
-        "请填写不小于 0 的整数；不填按 0 计。",
-        operator="greaterThanOrEqual",
-        formula1="0",
-    )
+    prompt = "请填写不小于 0 的整数；不填按 0 计。"
+    _validate(sheet, DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"), counts, "件数", prompt)
     if table is schema.PROACTIVE_TABLE:
         fee = schema.BY_PATH["proactive.fees"].cell
-        _validate(
-            sheet,
-            "decimal",
-            [fee],
-            "收费金额",
-            "单位：万元，可填小数，不小于 0。",
-            operator="greaterThanOrEqual",
-            formula1="0",
-        )
+        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        _validate(sheet, rule, [fee], "收费金额", "单位：万元，可填小数，不小于 0。")
 
 
-def _validate(sheet: Worksheet, kind: str, cells: list[str], title: str, prompt: str, **rule: str) -> None:
-    validation = DataValidation(
-        type=kind,
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        promptTitle=title,
-        prompt=prompt,
-        errorTitle="输入有误",
-        error=prompt,
-        errorStyle="stop",
-        **rule,
-    )
+def _validate(sheet: Worksheet, validation: DataValidation, cells: list[str], title: str, prompt: str) -> None:
+    """Attach a validation rule with its Chinese prompt and stop-style error (openpyxl leaves both off)."""
+    validation.allow_blank = True
+    validation.showInputMessage = validation.showErrorMessage = True
+    validation.promptTitle, validation.prompt = title, prompt
+    validation.errorTitle, validation.error, validation.errorStyle = "输入有误", prompt, "stop"
     for cell in cells:
         validation.add(cell)
     sheet.add_data_validation(validation)
@@ -282,10 +253,16 @@ def _write_status_row(sheet: Worksheet) -> None:
         cell.font = Font(bold=True)
     area = f"D{STATUS_ROW}:J{STATUS_ROW}"
     sheet.conditional_formatting.add(
-        area, FormulaRule(formula=[f'D{STATUS_ROW}="不符"'], fill=RED_FILL, font=Font(color="9C0006", bold=True))
+        area,
+        FormulaRule(  # type: ignore[no-untyped-call]  # types-openpyxl leaves FormulaRule unannotated
+            formula=[f'D{STATUS_ROW}="不符"'], fill=RED_FILL, font=Font(color="9C0006", bold=True)
+        ),
     )
     sheet.conditional_formatting.add(
-        area, FormulaRule(formula=[f'D{STATUS_ROW}="相符"'], fill=GREEN_FILL, font=Font(color="006100", bold=True))
+        area,
+        FormulaRule(  # type: ignore[no-untyped-call]  # types-openpyxl leaves FormulaRule unannotated
+            formula=[f'D{STATUS_ROW}="相符"'], fill=GREEN_FILL, font=Font(color="006100", bold=True)
+        ),
     )
     sheet.row_dimensions[STATUS_ROW].height = 36
 

@@ -7,19 +7,24 @@ Run `python scripts/regenerate.py` after a change; a test fails while the commit
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.styles.style import ParagraphStyle
+from docx.shared import Emu, Length, Mm, Pt, RGBColor
+from docx.styles.style import CharacterStyle, ParagraphStyle
 from docx.table import Table as DocxTable
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .. import schema
 
@@ -89,7 +94,7 @@ def build_default_template(path: Path | io.BytesIO) -> None:
     document.save(path if isinstance(path, io.BytesIO) else str(path))
 
 
-def _set_up_page(document: Document) -> None:  # type: ignore[valid-type]
+def _set_up_page(document: WordDocument) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -104,83 +109,84 @@ def _set_up_page(document: Document) -> None:  # type: ignore[valid-type]
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
 
 
-def set_fonts(rpr_owner: object, east_asia: str, latin: str = LATIN) -> None:
+def set_fonts(rpr_owner: CharacterStyle | Run, east_asia: str, latin: str = LATIN) -> None:
     """Set the Latin and the East Asian font of a style or run (python-docx's font.name sets only Latin)."""
-    font = rpr_owner.font  # type: ignore[attr-defined]
-    font.name = latin
-    rpr = rpr_owner.element.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = rpr.get_or_add_rFonts()
+    rpr_owner.font.name = latin
+    fonts = rpr_owner.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:hAnsi"), latin)
     fonts.set(qn("w:ascii"), latin)
 
 
-def _paragraph_style(document: Document, name: str, east_asia: str, size: Pt, **layout: object) -> ParagraphStyle:  # type: ignore[valid-type]
-    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[attr-defined]
-    style.base_style = document.styles["Normal"]  # type: ignore[attr-defined]
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a paragraph style sets its lines: alignment, indent, line pitch, outline level, tracking."""
+
+    alignment: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
+    indent: bool = True  # first line indented two characters
+    line: Length = LINE_PITCH
+    outline: int | None = None
+    keep_next: bool = False
+    tracking: float | None = None  # character spacing in points
+
+
+def _paragraph_style(document: WordDocument, name: str, east_asia: str, size: Length, layout: Layout) -> ParagraphStyle:
+    style = cast(ParagraphStyle, document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH))
+    style.base_style = document.styles["Normal"]
     style.quick_style = True
     set_fonts(style, east_asia)
     style.font.size = size
-    style.font.bold = bool(layout.get("bold", False))
+    style.font.bold = False
     fmt = style.paragraph_format
-    fmt.alignment = layout.get("alignment", WD_ALIGN_PARAGRAPH.JUSTIFY)
+    fmt.alignment = layout.alignment
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = layout.get("line", LINE_PITCH)
+    fmt.line_spacing = layout.line
     fmt.widow_control = True
-    if "tracking" in layout:
+    if layout.tracking is not None:
         # 28 characters of 16 pt need 448 pt; the type area is 442 pt wide, so tighten by 0.25 pt
         spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(int(layout["tracking"] * 20)))
+        spacing.set(qn("w:val"), str(int(layout.tracking * 20)))
         style.element.get_or_add_rPr().append(spacing)
-    if layout.get("indent", True):
-        fmt.first_line_indent = size * 2
+    if layout.indent:
+        fmt.first_line_indent = Emu(size * 2)
         ind = style.element.get_or_add_pPr().get_or_add_ind()
         ind.set(qn("w:firstLineChars"), "200")
-    if "outline" in layout:
+    if layout.outline is not None:
         outline = OxmlElement("w:outlineLvl")
-        outline.set(qn("w:val"), str(layout["outline"]))
+        outline.set(qn("w:val"), str(layout.outline))
         style.element.get_or_add_pPr().append(outline)
-    if layout.get("keep_next"):
+    if layout.keep_next:
         fmt.keep_with_next = True
     return style
 
 
-def _set_up_styles(document: Document) -> None:  # type: ignore[valid-type]
-    normal = document.styles["Normal"]  # type: ignore[attr-defined]
+def _set_up_styles(document: WordDocument) -> None:
+    normal = cast(ParagraphStyle, document.styles["Normal"])
     set_fonts(normal, FANGSONG)
     normal.font.size = BODY_SIZE
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph_style(
-        document,
-        STYLE_TITLE,
-        XIAOBIAOSONG,
-        TITLE_SIZE,
-        alignment=center,
-        indent=False,
-        line=Pt(36),
-        outline=0,
-        keep_next=True,
-    )
-    _paragraph_style(document, STYLE_BODY, FANGSONG, BODY_SIZE, tracking=-0.25)
-    _paragraph_style(document, STYLE_HEADING1, HEITI, BODY_SIZE, outline=1, keep_next=True, tracking=-0.25)
-    _paragraph_style(document, STYLE_HEADING2, KAITI, BODY_SIZE, outline=2, keep_next=True, tracking=-0.25)
-    table = _paragraph_style(document, STYLE_TABLE, SONGTI, TABLE_SIZE, alignment=center, indent=False, line=Pt(12))
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    title = Layout(center, indent=False, line=Pt(36), outline=0, keep_next=True)
+    _paragraph_style(document, STYLE_TITLE, XIAOBIAOSONG, TITLE_SIZE, title)
+    _paragraph_style(document, STYLE_BODY, FANGSONG, BODY_SIZE, Layout(tracking=-0.25))
+    heading1 = Layout(outline=1, keep_next=True, tracking=-0.25)
+    _paragraph_style(document, STYLE_HEADING1, HEITI, BODY_SIZE, heading1)
+    heading2 = Layout(outline=2, keep_next=True, tracking=-0.25)
+    _paragraph_style(document, STYLE_HEADING2, KAITI, BODY_SIZE, heading2)
+    table = _paragraph_style(document, STYLE_TABLE, SONGTI, TABLE_SIZE, Layout(center, indent=False, line=Pt(12)))
     table.paragraph_format.space_before = table.paragraph_format.space_after = Pt(1.5)
-    signature = _paragraph_style(
-        document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, alignment=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
-    )
-    signature.paragraph_format.right_indent = BODY_SIZE * 2
-    _paragraph_style(document, STYLE_PAGE_NUMBER, SONGTI, PAGE_NUMBER_SIZE, indent=False, line=Pt(18))
+    signature = _paragraph_style(document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, Layout(right, indent=False))
+    signature.paragraph_format.right_indent = Emu(BODY_SIZE * 2)
+    _paragraph_style(document, STYLE_PAGE_NUMBER, SONGTI, PAGE_NUMBER_SIZE, Layout(indent=False, line=Pt(18)))
 
 
-def _heading(document: Document, index: int) -> None:  # type: ignore[valid-type]
-    document.add_paragraph(schema.HEADINGS[index], STYLE_HEADING1)  # type: ignore[attr-defined]
+def _heading(document: WordDocument, index: int) -> None:
+    document.add_paragraph(schema.HEADINGS[index], STYLE_HEADING1)
 
 
-def _text_lines(document: Document, expression: str) -> None:  # type: ignore[valid-type]
+def _text_lines(document: WordDocument, expression: str) -> None:
     """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading."""
-    add = document.add_paragraph  # type: ignore[attr-defined]
+    add = document.add_paragraph
     add(f"{{%p for line in {expression}|paragraphs %}}", STYLE_BODY)
     add("{%p if line is heading2 %}", STYLE_BODY)
     add("{{ line }}", STYLE_HEADING2)
@@ -190,8 +196,8 @@ def _text_lines(document: Document, expression: str) -> None:  # type: ignore[va
     add("{%p endfor %}", STYLE_BODY)
 
 
-def _overview(document: Document) -> None:  # type: ignore[valid-type]
-    add = document.add_paragraph  # type: ignore[attr-defined]
+def _overview(document: WordDocument) -> None:
+    add = document.add_paragraph
     add("{%p for section in overview %}", STYLE_BODY)
     add("{%p if section.title %}", STYLE_BODY)
     add("（{{ loop.index|cn_ordinal }}）{{ section.title }}", STYLE_HEADING2)
@@ -204,9 +210,9 @@ def _cell_expression(path: str) -> str:
     return f"{{{{ {path}|num }}}}"
 
 
-def _table(document: Document, table: schema.Table) -> None:  # type: ignore[valid-type]
-    grid: DocxTable = document.add_table(rows=table.n_rows, cols=table.n_cols)  # type: ignore[attr-defined]
-    grid.style = document.styles["Table Grid"]  # type: ignore[attr-defined]
+def _table(document: WordDocument, table: schema.Table) -> None:
+    grid: DocxTable = document.add_table(rows=table.n_rows, cols=table.n_cols)
+    grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     widths = [Mm(w) for w in WIDTHS[table.key]]
@@ -220,7 +226,7 @@ def _table(document: Document, table: schema.Table) -> None:  # type: ignore[val
         cell = grid.cell(spec.row, spec.col)
         text = spec.text or _cell_expression(spec.path)
         paragraph = cell.paragraphs[0]
-        paragraph.style = document.styles[STYLE_TABLE]  # type: ignore[attr-defined]
+        paragraph.style = document.styles[STYLE_TABLE]
         paragraph.add_run(text)
         if spec.text and not spec.header and spec.rowspan == 1:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -232,17 +238,17 @@ def _table(document: Document, table: schema.Table) -> None:  # type: ignore[val
     for row in list(grid.rows)[: table.header_rows]:
         _repeat_header(row)
     _cell_margins(grid, Mm(0.8))
-    document.add_paragraph("", STYLE_TABLE)  # type: ignore[attr-defined]
+    document.add_paragraph("", STYLE_TABLE)
 
 
-def _no_split(row: object) -> None:
-    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _no_split(row: _Row) -> None:
+    trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:cantSplit"))
 
 
-def _repeat_header(row: object) -> None:
+def _repeat_header(row: _Row) -> None:
     header = OxmlElement("w:tblHeader")
-    row._tr.get_or_add_trPr().append(header)  # type: ignore[attr-defined]
+    row._tr.get_or_add_trPr().append(header)
 
 
 def _cell_margins(grid: DocxTable, margin: Mm) -> None:
@@ -269,22 +275,22 @@ def _page_number_field(paragraph: Paragraph) -> None:
             instruction.set(qn("xml:space"), "preserve")
             instruction.text = text
             run._r.append(instruction)
-        else:
+        elif text is not None:
             run.text = text
     paragraph.add_run(" —")
 
 
-def _page_numbers(document: Document) -> None:  # type: ignore[valid-type]
+def _page_numbers(document: WordDocument) -> None:
     """Page numbers — 1 — in 4号宋体: odd pages right, even pages left, one character in."""
-    document.settings.odd_and_even_pages_header_footer = True  # type: ignore[attr-defined]
-    section = document.sections[0]  # type: ignore[attr-defined]
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
     odd = section.footer.paragraphs[0]
-    odd.style = document.styles[STYLE_PAGE_NUMBER]  # type: ignore[attr-defined]
+    odd.style = document.styles[STYLE_PAGE_NUMBER]
     odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     odd.paragraph_format.right_indent = PAGE_NUMBER_SIZE
     _page_number_field(odd)
     even = section.even_page_footer.paragraphs[0]
-    even.style = document.styles[STYLE_PAGE_NUMBER]  # type: ignore[attr-defined]
+    even.style = document.styles[STYLE_PAGE_NUMBER]
     even.alignment = WD_ALIGN_PARAGRAPH.LEFT
     even.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     _page_number_field(even)
@@ -297,7 +303,7 @@ CONTACT = "联系人：{{ extra.联系人 }}　　咨询电话：{{ extra.咨询
 def build_red_header_template(path: Path) -> None:
     """A worked example of a house style: a red header with the issuing office, and a contact line."""
     buffer = io.BytesIO()
-    build_default_template(buffer)  # type: ignore[arg-type]
+    build_default_template(buffer)
     document = Document(buffer)
     first = document.paragraphs[0]
     office = first.insert_paragraph_before("{{ agency }}", STYLE_TITLE)
@@ -305,7 +311,7 @@ def build_red_header_template(path: Path) -> None:
     office.runs[0].font.size = Pt(36)
     rule = first.insert_paragraph_before("", STYLE_BODY)
     _red_rule(rule)
-    signature = next(p for p in document.paragraphs if p.style.name == STYLE_SIGNATURE)
+    signature = next(p for p in document.paragraphs if p.style is not None and p.style.name == STYLE_SIGNATURE)
     signature.insert_paragraph_before(CONTACT, STYLE_BODY)
     document.save(str(path))
 

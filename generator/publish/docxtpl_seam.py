@@ -50,7 +50,8 @@ def resolve_listing(xml: str) -> str:
 
 def fix_tables(xml: str) -> etree._Element:
     """The rendered body with each table's grid matching its widest row ({%tc %} loops, colspan)."""
-    return _helper().fix_tables(xml.encode("utf-8"))  # bytes: the part starts with an encoding declaration
+    tree: etree._Element = _helper().fix_tables(xml.encode("utf-8"))  # bytes: the part declares its encoding
+    return tree
 
 
 def renumber_pictures(tree: etree._Element) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from .. import schema
 from ..errors import TemplateInvalid

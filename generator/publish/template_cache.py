@@ -44,9 +44,10 @@ def _code_fingerprint() -> bytes:
     """What the prepared form depends on besides the template: Python, Jinja, docxtpl and our renderer."""
     parts = [sys.version.encode(), jinja2.__version__.encode()]
     spec = importlib.util.find_spec("docxtpl")
-    for file in (spec.origin if spec else None, Path(__file__).with_name("render.py")):
-        with contextlib.suppress(OSError, TypeError):
-            stat = os.stat(file)  # type: ignore[arg-type]
+    files = [Path(spec.origin)] if spec and spec.origin else []
+    for file in (*files, Path(__file__).with_name("render.py")):
+        with contextlib.suppress(OSError):
+            stat = file.stat()
             parts.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return b"\0".join(parts)
 
