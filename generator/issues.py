@@ -282,3 +282,10 @@ READING_CODES = frozenset(
     )
 )
 CODE_ORDER = {t.code: index for index, t in enumerate(ALL_TYPES)}
+
+
+def catalogue_markdown() -> str:
+    """The issue codes as a Markdown table (code, severity, name), for docs/contract.md."""
+    rows = ["| 代码 | 严重程度 | 含义 |", "| --- | --- | --- |"]
+    rows += [f"| `{t.code}` | {'错误' if t.severity is E else '警告'} | {t.title} |" for t in ALL_TYPES]
+    return "\n".join(rows) + "\n"

@@ -20,6 +20,7 @@ from generator.check.parse import parse  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import write_workbook  # noqa: E402
+from generator.issues import catalogue_markdown  # noqa: E402
 from generator.model import blank_report  # noqa: E402
 from generator.publish.build import docx_to_pdf, render_report  # noqa: E402
 from generator.publish.default_template import build_default_template, build_red_header_template  # noqa: E402
@@ -71,6 +72,23 @@ def write_docs(root: Path) -> list[Path]:
     return [example, reference]
 
 
+CODES_START, CODES_END = "<!-- issue-codes: generated from generator/issues.py -->", "<!-- /issue-codes -->"
+
+
+def contract_with_codes(text: str) -> str:
+    """docs/contract.md with its issue-code table rewritten from the catalogue."""
+    head, rest = text.split(CODES_START, 1)
+    _, tail = rest.split(CODES_END, 1)
+    return f"{head}{CODES_START}\n{catalogue_markdown()}{CODES_END}{tail}"
+
+
+def write_contract(root: Path) -> Path:
+    """docs/contract.md, its generated table brought up to date."""
+    path = root / "docs" / "contract.md"
+    path.write_text(contract_with_codes((ROOT / "docs" / "contract.md").read_text("utf-8")), encoding="utf-8")
+    return path
+
+
 def render_seed_docx(template: Path) -> bytes:
     """The corrected seed report rendered with a template."""
     return render_report(parse(read_input(SEED)[0]).report, prepare(template))
@@ -103,7 +121,7 @@ def docx_digest(docx: bytes) -> str:
 def main() -> None:
     """Regenerate everything derived from the code."""
     template = write_template(ROOT / "templates")
-    paths = [template, *write_docs(ROOT), *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
+    paths = [template, *write_docs(ROOT), write_contract(ROOT), *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
     for path in paths:
         print(path.relative_to(ROOT))
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -20,29 +22,32 @@ from generator.model import Report, with_values
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="nianbao-prop-"))
+@contextlib.contextmanager
+def scratch(name: str) -> Iterator[Path]:
+    """A file path in a folder that is removed after the example: hypothesis runs many per test."""
+    with tempfile.TemporaryDirectory(prefix="nianbao-prop-") as folder:
+        yield Path(folder) / name
 
 
 @given(valid_reports())
 @settings(max_examples=60, deadline=None)
 def test_json_round_trip_is_identity_and_passes(report: Report) -> None:
-    path = _folder() / "r.json"
-    path.write_text(dumps(report), encoding="utf-8")
-    checked = load(path)
-    assert checked.result.ok, checked.result.flatten("code", "path")
-    assert normal(checked.report) == normal(report)
-    assert json.loads(dumps(checked.report)) == json.loads(dumps(report))
+    with scratch("r.json") as path:
+        path.write_text(dumps(report), encoding="utf-8")
+        checked = load(path)
+        assert checked.result.ok, checked.result.flatten("code", "path")
+        assert normal(checked.report) == normal(report)
+        assert json.loads(dumps(checked.report)) == json.loads(dumps(report))
 
 
 @given(valid_reports())
 @SLOW
 def test_workbook_round_trip_is_identity_and_passes(report: Report) -> None:
-    path = _folder() / "r.xlsx"
-    write_workbook(path, report)
-    checked = load(path)
-    assert checked.result.ok, checked.result.flatten("code", "path")
-    assert normal(checked.report) == normal(report)
+    with scratch("r.xlsx") as path:
+        write_workbook(path, report)
+        checked = load(path)
+        assert checked.result.ok, checked.result.flatten("code", "path")
+        assert normal(checked.report) == normal(report)
 
 
 def _affected(path: str) -> set[str]:
@@ -78,13 +83,13 @@ def test_single_change_is_reported_at_that_cell_or_the_sums_it_breaks(report: Re
 @given(valid_reports(give_totals=True), st.sampled_from(NUMERIC), st.integers(1, 5))
 @SLOW
 def test_single_cell_change_in_workbook_names_that_cell_or_its_sums(report: Report, path: str, delta: int) -> None:
-    file = _folder() / "r.xlsx"
-    write_workbook(file, report)
-    field = schema.BY_PATH[path]
-    book = openpyxl.load_workbook(file)
-    book[field.sheet][field.cell] = report[path] + delta  # type: ignore[operator]
-    book.save(file)
-    result = load(file).result
-    cells = {schema.BY_PATH[p].cell for p in _affected(path)}
-    assert not result.ok
-    assert {(issue.sheet, issue.cell) for issue in result.errors} <= {(field.sheet, c) for c in cells}
+    with scratch("r.xlsx") as file:
+        write_workbook(file, report)
+        field = schema.BY_PATH[path]
+        book = openpyxl.load_workbook(file)
+        book[field.sheet][field.cell] = report[path] + delta  # type: ignore[operator]
+        book.save(file)
+        result = load(file).result
+        cells = {schema.BY_PATH[p].cell for p in _affected(path)}
+        assert not result.ok
+        assert {(issue.sheet, issue.cell) for issue in result.errors} <= {(field.sheet, c) for c in cells}
