@@ -430,11 +430,16 @@ def nest(items: Iterable[tuple[str, T]]) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for path, value in items:
         node = tree
-        *parents, leaf = path.split(".")
+        *parents, leaf = _split(path)
         for key in parents:
             node = node.setdefault(key, {})
         node[leaf] = value
     return tree
+
+
+@cache
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def overview_path(index: int, part: str) -> str:

@@ -121,7 +121,13 @@ def docx_digest(docx: bytes) -> str:
 def main() -> None:
     """Regenerate everything derived from the code."""
     template = write_template(ROOT / "templates")
-    paths = [template, *write_docs(ROOT), write_contract(ROOT), *write_inputs(ROOT / "inputs"), *write_samples(ROOT / "samples", template)]
+    paths = [
+        template,
+        *write_docs(ROOT),
+        write_contract(ROOT),
+        *write_inputs(ROOT / "inputs"),
+        *write_samples(ROOT / "samples", template),
+    ]
     for path in paths:
         print(path.relative_to(ROOT))
 

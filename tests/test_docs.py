@@ -56,7 +56,8 @@ def test_the_contract_documents_nothing_the_code_lacks() -> None:
 
 def test_every_issue_code_is_in_the_generated_table() -> None:
     spec = importlib.util.spec_from_file_location("regenerate", ROOT / "scripts" / "regenerate.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     regenerate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(regenerate)
     assert regenerate.contract_with_codes(CONTRACT) == CONTRACT, "run python scripts/regenerate.py"

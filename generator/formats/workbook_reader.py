@@ -111,7 +111,7 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
         return issue.located(sheet, None)
     for address, expected in checks:
         actual = cells.get(address)
-        if _squeeze(actual) != _squeeze(expected):
+        if actual != expected and _squeeze(actual) != _squeeze(expected):
             found = f"应为“{expected}”，实际是“{actual or '空白'}”"
             issue = it.LAYOUT_MISMATCH.at(
                 path, label=label, found=found, expected=_moved_hint(cells, address, expected)

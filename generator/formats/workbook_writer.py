@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -56,9 +59,34 @@ GUIDE_LINES = (
 
 def write_workbook(path: Path, report: Report) -> None:
     """Write the standard workbook to `path` (atomically); blank, or filled from a report."""
-    book = build_workbook(report)
-    with atomic_output(path) as temporary:
-        book.save(temporary)
+    save_book(build_workbook(report), path)
+
+
+def save_book(book: Workbook, path: Path) -> None:
+    """Save an openpyxl workbook atomically, its text stored as UTF-8 the way Excel stores it.
+
+    openpyxl writes every non-ASCII character as a reference (三 as &#19977;): three times the bytes
+    for Chinese labels and a slower read. The references are decoded into the same characters.
+    """
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with atomic_output(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename.endswith(".xml") and b"&#" in data:
+                data = _NON_ASCII_REFERENCE.sub(_decoded_reference, data)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+_NON_ASCII_REFERENCE = re.compile(rb"&#(\d{3,7});")
+
+
+def _decoded_reference(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1))
+    if code < 0x80 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return match.group(0)  # markup-significant or not a character: left as written
+    return chr(code).encode("utf-8")
 
 
 def build_workbook(report: Report) -> Workbook:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -38,6 +39,7 @@ _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _CELL_LOOP = re.compile(r"\{%-?\s*tc\s")  # in the template's text: patching turns {%tc %} into plain {% %}
 _DYNAMIC_SPAN = re.compile(r'gridSpan w:val="\{\{')  # in the patched source: {% colspan %} and {% hm %}
 BODY = "word/document.xml"
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -55,7 +57,7 @@ class ReportEnvironment(SandboxedEnvironment):
     def tick(self) -> None:
         """Count one step of a render; stop a template that runs too long."""
         self.calls += 1
-        if self.calls > MAX_CALLS or time.monotonic() > self.deadline:
+        if self.calls > MAX_CALLS or (self.calls % 64 == 0 and time.monotonic() > self.deadline):
             raise RenderBudgetExceeded("模板运行时间过长（可能有死循环），已停止")
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -72,6 +74,12 @@ class ReportEnvironment(SandboxedEnvironment):
             if isinstance(count, int) and count > MAX_RANGE:
                 raise RenderBudgetExceeded("重复次数过多，已停止")
         return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`a.b` on the report's own dicts without the exception Jinja's lookup raises first (same result)."""
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
     def finalize_output(self, value: Any) -> Any:
         """Called for every {{ }} output: counts against the budget too."""
@@ -108,11 +116,7 @@ class PreparedPart:
     name: str
     source: str
     template: jinja2.Template
-
-    @property
-    def literal_braces(self) -> bool:
-        """Whether the template writes {_{ … }_} to print literal braces (docxtpl's escape)."""
-        return any(mark in self.source for mark in _LITERAL_MARKS)
+    literal_braces: bool  # the template writes {_{ … }_} to print literal braces (docxtpl's escape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +196,12 @@ def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplat
     sources, fix_tables, deflated = stored
     globals_ = env.make_globals(None)
     parts = {
-        name: PreparedPart(name, source, env.template_class.from_code(env, code, globals_, None))
+        name: PreparedPart(
+            name,
+            source,
+            env.template_class.from_code(env, code, globals_, None),
+            any(mark in source for mark in _LITERAL_MARKS),
+        )
         for name, source, code in sources
     }
     compressed = {name: Entry(name.encode("utf-8"), crc, size, data) for name, crc, size, data in deflated}
@@ -239,11 +248,11 @@ def where(source: str, lineno: int | None) -> str:
 def _finish(name: str, xml: str, fix_tables: bool, literal_braces: bool) -> bytes:
     """docxtpl's post-processing of a rendered part (each step only where it changes something),
     then a strict XML check."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo patched_source's line breaks
     if literal_braces:
         # only where the template asked for it: otherwise "{_{" typed in the data would change too
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if _LISTING.search(xml):
+    if _has_listing(xml):
         xml = docxtpl_seam.resolve_listing(xml)
     if name == BODY and (fix_tables or "docPr" in xml):
         tree = _strict_tree(xml)
@@ -252,8 +261,25 @@ def _finish(name: str, xml: str, fix_tables: bool, literal_braces: bool) -> byte
         docxtpl_seam.renumber_pictures(tree)
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
     data = xml.encode("utf-8")
-    _strict_tree(data)
+    _check_well_formed(data)
     return data
+
+
+def _has_listing(xml: str) -> bool:
+    """Whether text holds \n \t \a or \f (the regular expression only runs when one occurs past line 1)."""
+    body = xml[xml.find("\n") + 1 :]
+    return any(mark in body for mark in "\n\t\a\f") and bool(_LISTING.search(xml))
+
+
+def _check_well_formed(data: bytes) -> None:
+    """Refuse a rendered part that is not well-formed XML (expat: a check without building a tree)."""
+    try:
+        expat.ParserCreate().Parse(data, True)
+    except expat.ExpatError as exc:
+        raise TemplateInvalid(
+            f"模板生成的文档结构无效（{expat.ErrorString(exc.code)}，第 {exc.lineno} 行）："
+            "请检查 {% %} 标签是否成对、是否跨越了段落或表格。"
+        ) from exc
 
 
 def _strict_tree(xml: str | bytes) -> etree._Element:
