@@ -1,4 +1,4 @@
-"""Loading an input of either kind and checking it: parse, rules, locations; returns values, not exit codes."""
+"""Loading an input of any format and checking it: parse, rules, locations; returns values, not exit codes."""
 
 from __future__ import annotations
 

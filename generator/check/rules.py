@@ -41,8 +41,9 @@ def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()
             continue
         expected = sum(parts)
         if found != expected:
-            kind = _SUM_TYPES[rule.code]
-            yield kind.at(rule.total, found=found, expected=expected, parts=describe_parts(rule, values))
+            yield _SUM_TYPES[rule.code].at(
+                rule.total, found=found, expected=expected, parts=describe_parts(rule, values)
+            )
 
 
 def balance_issues(given: Mapping[str, Value]) -> Iterator[Issue]:

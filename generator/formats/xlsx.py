@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UnreadableInput
+from ..schema import column_letter
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -65,15 +66,6 @@ def column_number(letters: str) -> int:
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64
     return number
-
-
-def column_letters(number: int) -> str:
-    """1 → A, 16384 → XFD."""
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def read_book(path: Path) -> Book:
@@ -256,7 +248,7 @@ def parse_sheet(root: etree._Element, name: str, strings: list[str], book: str) 
                 if not len(cell):
                     unplaced = None
                     continue
-                address = f"{column_letters(column)}{row_number}"
+                address = f"{column_letter(column)}{row_number}"
             unplaced = None
             raw, formula, inline = None, None, None
             for child in cell:  # one pass over the (one or two) children: find() is slower per call
@@ -361,6 +353,6 @@ def move_formula(formula: str, rows: int, columns: int) -> str:
         fixed_column, letters, fixed_row, digits = match.groups()
         column = column_number(letters) + (0 if fixed_column else columns)
         row = int(digits) + (0 if fixed_row else rows)
-        return f"{fixed_column}{column_letters(max(column, 1))}{fixed_row}{max(row, 1)}"
+        return f"{fixed_column}{column_letter(max(column, 1))}{fixed_row}{max(row, 1)}"
 
     return _REFERENCE.sub(moved, formula)

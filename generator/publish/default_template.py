@@ -264,11 +264,11 @@ def _cell_margins(grid: DocxTable, margin: Mm) -> None:
 
 def _page_number_field(paragraph: Paragraph) -> None:
     paragraph.add_run("— ")
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+    for char_type, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = paragraph.add_run()
-        if kind:
+        if char_type:
             field = OxmlElement("w:fldChar")
-            field.set(qn("w:fldCharType"), kind)
+            field.set(qn("w:fldCharType"), char_type)
             run._r.append(field)
         elif text == " PAGE ":
             instruction = OxmlElement("w:instrText")
