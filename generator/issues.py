@@ -166,6 +166,7 @@ BAD_AMOUNT = IssueType("bad-amount", E, "金额无效", "填写“{found}”，�
 BAD_DATE = IssueType("bad-date", E, "日期无效", "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日")
 BAD_YEAR = IssueType("bad-year", E, "年度无效", "填写“{found}”，应为四位年份，如 2021")
 BAD_TEXT = IssueType("bad-text", E, "文字无效", "填写的是{found}，应为文字")
+BAD_CHOICE = IssueType("bad-choice", E, "不在可选范围内", "填写“{found}”，应为以下之一：{choices}")
 REQUIRED = IssueType("required", E, "必填项为空", "未填写，这是必填项")
 ILLEGAL_CHARACTER = IssueType(
     "illegal-character", E, "不可见的控制字符", "含有 Word 无法保存的控制字符 {found}（第 {position} 个字符），请删除"
@@ -277,7 +278,7 @@ ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().value
 READING_CODES = frozenset(
     t.code
     for t in (
-        *(NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, ILLEGAL_CHARACTER, BAD_TYPE),
+        *(NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, BAD_CHOICE, ILLEGAL_CHARACTER, BAD_TYPE),
         *(UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY),
     )
 )

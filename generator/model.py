@@ -71,7 +71,7 @@ def _blank(kind: schema.Kind) -> Value:
         return 0
     if kind is schema.Kind.AMOUNT:
         return Decimal(0)
-    if kind in (schema.Kind.LINE, schema.Kind.TEXT):
+    if kind in (schema.Kind.LINE, schema.Kind.TEXT, schema.Kind.CHOICE):
         return ""
     return None
 
@@ -119,4 +119,10 @@ def to_document(report: Report) -> dict[str, Any]:
 
 
 def _reorder(document: dict[str, Any]) -> dict[str, Any]:
-    return {key: document[key] for key in schema.TOP_LEVEL_KEYS}
+    """Keys in the contract's order; the optional keys of the second version only where they hold a value,
+    so that a document without them is exactly what the first version wrote."""
+    return {
+        key: document[key]
+        for key in schema.TOP_LEVEL_KEYS
+        if key not in schema.OPTIONAL_KEYS or document[key] not in ("", None)
+    }

@@ -24,6 +24,7 @@ class Kind(str, Enum):
     TOTAL = "total"  # whole number >= 0; blank means "not given", computed from its parts
     AMOUNT = "amount"  # decimal >= 0 in 万元, kept as entered
     LINE = "line"  # one line of text
+    CHOICE = "choice"  # one of the field's choices, or blank
     TEXT = "text"  # paragraphs separated by \n
     DATE = "date"
     YEAR = "year"
@@ -89,6 +90,8 @@ class Field:
     cell: str
     kind: Kind
     required: bool = False
+    choices: tuple[str, ...] = ()
+    note: str = ""  # the hint beside the cell in the workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,11 +355,34 @@ def _table_fields() -> list[Field]:
     return fields
 
 
+# 机关类型 decides the publication deadline (条例第四十九条 and provincial practice): see rules.deadline
+AGENCY_TYPES = ("乡镇人民政府（街道办事处）", "县级以上人民政府", "政府部门", "其他机关")
+
+
 def _all_fields() -> tuple[Field, ...]:
     head = [
-        Field("agency", "基本信息 机关全称", SHEET_BASIC, "B3", Kind.LINE, required=True),
-        Field("year", "基本信息 报告年度", SHEET_BASIC, "B4", Kind.YEAR, required=True),
-        Field("date", "基本信息 成文日期", SHEET_BASIC, "B5", Kind.DATE, required=True),
+        Field(
+            "agency", "基本信息 机关全称", SHEET_BASIC, "B3", Kind.LINE, True, note="机关全称，如：新绛县三泉镇人民政府"
+        ),
+        Field("year", "基本信息 报告年度", SHEET_BASIC, "B4", Kind.YEAR, True, note="报告所统计的年度，如：2021"),
+        Field("date", "基本信息 成文日期", SHEET_BASIC, "B5", Kind.DATE, True, note="成文日期，如：2022-01-25"),
+        Field(
+            "agency_type",
+            "基本信息 机关类型",
+            SHEET_BASIC,
+            "B6",
+            Kind.CHOICE,
+            choices=AGENCY_TYPES,
+            note="从下拉列表选择；不填时按机关名称推断（决定公布时限）",
+        ),
+        Field(
+            "opening",
+            "基本信息 开头段落",
+            SHEET_BASIC,
+            "B7",
+            Kind.TEXT,
+            note="可不填：不填时用模板中的标准开头段落；填写则替换它",
+        ),
     ]
     tail = [
         Field("problems", HEADINGS[4], SHEET_PROBLEMS, "A3", Kind.TEXT),
@@ -370,11 +396,14 @@ FIELDS: tuple[Field, ...] = _all_fields()
 BY_PATH: dict[str, Field] = {field.path: field for field in FIELDS}
 BY_CELL: dict[tuple[str, str], Field] = {(field.sheet, field.cell): field for field in FIELDS}
 FIELD_INDEX: dict[str, int] = {field.path: index for index, field in enumerate(FIELDS)}
+OPTIONAL_KEYS = ("agency_type", "opening")  # left out of the document when blank
 TOP_LEVEL_KEYS = (
     "format",
     "agency",
+    "agency_type",
     "year",
     "date",
+    "opening",
     "overview",
     "proactive",
     "requests",

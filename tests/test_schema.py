@@ -70,7 +70,9 @@ def test_requests_table_grid_covers_every_cell_once() -> None:
 
 def test_contract_keys_are_all_present_in_the_document() -> None:
     document = to_document(make_report({}))
-    assert set(document) == CONTRACT_KEYS
+    assert set(document) == CONTRACT_KEYS  # the optional keys of the second version only when filled
+    filled = to_document(make_report({"agency_type": schema.AGENCY_TYPES[0], "opening": "本报告……"}))
+    assert set(filled) - CONTRACT_KEYS == set(schema.OPTIONAL_KEYS)
     assert set(document["requests"]) == {
         "new",
         "carried_over",

@@ -12,7 +12,7 @@ from builders import valid_report, write_xlsx
 
 from generator import schema
 from generator.check.load import load
-from generator.formats.workbook_writer import STATUS_ROW
+from generator.formats.workbook_writer import STATUS_ROW, write_workbook
 from generator.model import blank_report, complete_values, with_totals
 
 
@@ -69,6 +69,7 @@ def test_data_validation_on_every_count_fee_date_and_year(blank: Path) -> None:
             schema.Kind.AMOUNT: "decimal",
             schema.Kind.DATE: "date",
             schema.Kind.YEAR: "whole",
+            schema.Kind.CHOICE: "list",
         }[field.kind]
         assert rule.type == expected
         assert rule.showErrorMessage
@@ -198,3 +199,34 @@ def test_overview_rows_are_read_in_order_and_blank_rows_skipped(blank: Path) -> 
         "新增小节",
     ]
     assert sections[0].text == "第一段\n第二段"
+
+
+def test_agency_type_and_opening_round_trip_and_older_workbooks_still_read(tmp_path: Path) -> None:
+    from generator.check.load import load
+    from generator.model import with_values
+
+    path = tmp_path / "typed.xlsx"
+    write_workbook(path, with_values(blank_report(), agency_type="政府部门", opening="本报告依据……编制。"))
+    report = load(path).report
+    assert (report["agency_type"], report["opening"]) == ("政府部门", "本报告依据……编制。")
+
+    older = tmp_path / "older.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book[schema.SHEET_BASIC]
+    sheet.delete_rows(6, 2)  # a workbook made by the first version has no rows 6 and 7
+    book.save(older)
+    result = load(older)
+    assert result.report["agency_type"] == ""
+    assert "layout-mismatch" not in [code for (code,) in result.result.flatten("code")]
+
+
+def test_an_agency_type_outside_the_list_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    from generator.check.load import load
+    from generator.model import with_values
+
+    path = tmp_path / "typed.xlsx"
+    write_workbook(path, with_values(blank_report()))
+    book = openpyxl.load_workbook(path)
+    book[schema.SHEET_BASIC]["B6"] = "镇政府"
+    book.save(path)
+    assert ("bad-choice", "B6") in load(path).result.flatten("code", "cell")

@@ -153,7 +153,19 @@ def coerce_text(value: object) -> str:
     return text
 
 
-def coerce(kind: schema.Kind, value: object) -> Value:
+def coerce_choice(value: object, choices: tuple[str, ...]) -> str:
+    """One of `choices` (spaces and full-width forms ignored); blank is ""."""
+    text = coerce_text(value)
+    if not text:
+        return ""
+    squeezed = "".join(unicodedata.normalize("NFKC", text).split())
+    for choice in choices:
+        if squeezed == "".join(unicodedata.normalize("NFKC", choice).split()):
+            return choice
+    raise Problem(it.BAD_CHOICE, found=text, choices="、".join(choices))
+
+
+def coerce(kind: schema.Kind, value: object, choices: tuple[str, ...] = ()) -> Value:
     """Coerce a raw value to the Python value of a field of this kind; raises Problem."""
     if kind is schema.Kind.COUNT:
         return coerce_count(value)
@@ -165,6 +177,8 @@ def coerce(kind: schema.Kind, value: object) -> Value:
         return coerce_date(value)
     if kind is schema.Kind.YEAR:
         return coerce_year(value)
+    if kind is schema.Kind.CHOICE:
+        return coerce_choice(value, choices)
     return coerce_text(value)
 
 
@@ -186,7 +200,7 @@ def parse(raw: RawInput) -> Parsed:
             values[field.path] = None
             continue
         try:
-            values[field.path] = coerce(field.kind, item.value)
+            values[field.path] = coerce(field.kind, item.value, field.choices)
         except Problem as problem:
             found.append(_issue(problem, field.path, item))
             values[field.path] = None

@@ -38,7 +38,7 @@ def read_workbook(path: Path) -> RawInput:
     values = {
         f.path: Raw(_field_value(f, sheets.get(f.sheet, {})), f.sheet, f.cell)
         for f in schema.FIELDS
-        if f.path not in skipped
+        if f.path not in skipped and not _absent(f, sheets)
     }
     overview = (
         ()
@@ -61,6 +61,16 @@ def _load_cells(path: Path) -> dict[str, Cells]:
         raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏或不是标准的 .xlsx 文件（{exc}）。") from exc
 
 
+# rows of 基本信息 added after the first version: a workbook made before them simply lacks the label
+OPTIONAL_BASIC_ROWS = {"agency_type": ("A6", "机关类型"), "opening": ("A7", "开头段落")}
+
+
+def _absent(field: schema.Field, sheets: dict[str, Cells]) -> bool:
+    """A field of a row that older workbooks do not have (its label cell is blank)."""
+    label = OPTIONAL_BASIC_ROWS.get(field.path)
+    return label is not None and not sheets.get(field.sheet, {}).get(label[0])
+
+
 def _field_value(field: schema.Field, cells: Cells) -> Any:
     value = cells.get(field.cell)
     if field.kind is schema.Kind.DATE and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -71,6 +81,7 @@ def _field_value(field: schema.Field, cells: Cells) -> Any:
 
 def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
     yield schema.SHEET_BASIC, (("A3", "机关全称"), ("A4", "报告年度"), ("A5", "成文日期"))
+    yield schema.SHEET_BASIC, tuple(OPTIONAL_BASIC_ROWS.values())
     yield schema.SHEET_OVERVIEW, (("B2", "小节标题"),)
     for table in schema.TABLES:
         yield table.sheet, schema.label_cells(table)
@@ -111,6 +122,8 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
         return issue.located(sheet, None)
     for address, expected in checks:
         actual = cells.get(address)
+        if actual is None and (address, expected) in OPTIONAL_BASIC_ROWS.values():
+            continue
         if actual != expected and _squeeze(actual) != _squeeze(expected):
             found = f"应为“{expected}”，实际是“{actual or '空白'}”"
             issue = it.LAYOUT_MISMATCH.at(

@@ -157,18 +157,19 @@ def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 50
-    notes = {
-        "agency": "机关全称，如：新绛县三泉镇人民政府",
-        "year": "报告所统计的年度，如：2021",
-        "date": "成文日期，如：2022-01-25",
-    }
-    for path in ("agency", "year", "date"):
-        field = schema.BY_PATH[path]
+    for field in schema.FIELDS:
+        if field.sheet != schema.SHEET_BASIC:
+            continue
         row = field.cell[1:]
         _label(sheet, f"A{row}", field.label.split(" ")[1])
-        _input(sheet, field.cell, _cell_value(values.get(path)), LEFT)
-        sheet[f"C{row}"] = notes[path]
+        _input(sheet, field.cell, _cell_value(values.get(field.path)) or None, TOP_LEFT)
+        sheet[f"C{row}"] = field.note
+        sheet[f"C{row}"].alignment = TOP_LEFT
     sheet["B5"].number_format = DATE_FORMAT
+    opening_row = schema.BY_PATH["opening"].cell[1:]
+    sheet.row_dimensions[int(opening_row)].height = 120
+    choices = DataValidation(type="list", formula1='"' + ",".join(schema.AGENCY_TYPES) + '"')
+    _validate(sheet, choices, [schema.BY_PATH["agency_type"].cell], "机关类型", "请从下拉列表中选择。")
     year = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100")
     _validate(sheet, year, ["B4"], "报告年度", "请填写四位年份，如 2021。")
     date = DataValidation(type="date", operator="greaterThan", formula1="36526")

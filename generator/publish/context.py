@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import schema
 from ..chinese import cn_date, cn_number, cn_ordinal, cn_year, num
 from ..model import Report, to_document
 
@@ -12,8 +13,8 @@ _HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
 def build_context(report: Report) -> dict[str, Any]:
-    """What a template sees: exactly `nianbao export`'s document."""
-    return to_document(report)
+    """What a template sees: `nianbao export`'s document, its optional keys always present ("" when blank)."""
+    return {**dict.fromkeys(schema.OPTIONAL_KEYS, ""), **to_document(report)}
 
 
 def paragraphs(text: Any) -> list[str]:
