@@ -172,6 +172,32 @@ ILLEGAL_CHARACTER = IssueType(
     "illegal-character", E, "不可见的控制字符", "含有 Word 无法保存的控制字符 {found}（第 {position} 个字符），请删除"
 )
 BAD_TYPE = IssueType("bad-type", E, "类型不符", "应为{expected}，实际是{found}")
+NUMBER_AS_TEXT = IssueType(
+    "number-as-text",
+    E,
+    "以文本形式存储的数字",
+    "填写的“{found}”是以文本形式存储的数字，合计公式不会计入，请改为数字（在 Excel/WPS 中选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入）",
+)
+NUMBER_NORMALISED = IssueType(
+    "number-normalised", W, "数字的写法不规范", "填写“{found}”，含有{dropped}，已按 {value} 读取；请改为普通数字"
+)
+CELL_ERROR = IssueType(
+    "cell-error", E, "单元格显示错误值", "单元格显示错误值 {found}（公式出错），请改为正确的数字或文字"
+)
+OUT_OF_RANGE = IssueType("out-of-range", E, "数值过大", "填写 {found}，超出合理范围（不超过 {limit}），请核对")
+UNSUPPORTED_FORMULA = IssueType(
+    "unsupported-formula",
+    E,
+    "无法计算的公式",
+    "公式 {found} 没有保存计算结果，nianbao 只能计算简单的加减乘除和 SUM（{reason}）；请在 Excel/WPS 中打开并保存，或改为数字",
+)
+EXTRA_SHEET = IssueType(
+    "extra-sheet",
+    W,
+    "多出的工作表",
+    "这个工作表有 {found} 个数字（如 {first}），但年报只读取标准工作表中的数据；{hint}如果数字填错了地方，请移回标准工作表",
+)
+TOO_PRECISE = IssueType("too-precise", E, "小数位数过多", "填写 {found}，金额最多保留 {places} 位小数（单位：万元）")
 UNKNOWN_KEY = IssueType("unknown-key", E, "未知的键", "不是年报数据中的键，请检查拼写{hint}")
 UNSUPPORTED_FORMAT = IssueType(
     "unsupported-format", E, "格式版本不支持", "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）"
@@ -199,8 +225,26 @@ REQUESTS_BALANCE = IssueType(
 DATE_BEFORE_YEAR_END = IssueType(
     "date-before-year-end", E, "成文日期早于年度结束", "填写 {found}，成文日期应在 {year} 年 12 月 31 日之后"
 )
-DATE_LATE = IssueType("date-late", W, "成文日期晚于法定时限", "填写 {found}，晚于法定公布时限 {deadline}（{basis}）")
+DATE_LATE = IssueType("date-late", W, "成文日期晚于公布时限", "填写 {found}，晚于公布时限 {deadline}（{basis}）")
 TEXT_EMPTY = IssueType("text-empty", W, "内容为空", "未填写内容，年报的这一部分不宜空缺{hint}")
+TABLES_EMPTY = IssueType(
+    "tables-empty",
+    W,
+    "表格全为 0",
+    "正文写了“{found}”，但表格二、三、四全部为 0：数字是否填在了别的工作表或漏填了？",
+)
+TITLE_NUMBERED = IssueType(
+    "title-numbered",
+    W,
+    "标题带了编号",
+    "标题以“{found}”开头；模板会自动编号，已去掉这个编号，以免报告中印成“（二）（二）”",
+)
+TEXT_HEADING1 = IssueType(
+    "text-heading1",
+    W,
+    "正文中像一级标题的行",
+    "第 {line} 段以“{found}”开头，像一级标题；一级标题由模板给出，正文中的小标题请用（一）（二）…",
+)
 
 # --- against last year's report (--previous) ----------------------------------------------
 CARRIED_OVER_MISMATCH = IssueType(
@@ -279,6 +323,7 @@ READING_CODES = frozenset(
     t.code
     for t in (
         *(NOT_INTEGER, NEGATIVE, BAD_AMOUNT, BAD_DATE, BAD_YEAR, BAD_TEXT, BAD_CHOICE, ILLEGAL_CHARACTER, BAD_TYPE),
+        *(NUMBER_AS_TEXT, CELL_ERROR, OUT_OF_RANGE, TOO_PRECISE, UNSUPPORTED_FORMULA),
         *(UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY),
     )
 )

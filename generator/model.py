@@ -94,6 +94,11 @@ def complete_values(values: Mapping[str, Value]) -> dict[str, Value]:
     return done
 
 
+def from_parts(values: Mapping[str, Value]) -> dict[str, Value]:
+    """The values with every total computed from the counts alone, whatever total was given."""
+    return complete_values({path: None if path in schema.TOTAL_PATHS else value for path, value in values.items()})
+
+
 def with_totals(report: Report) -> Report:
     """The report with every omitted total computed."""
     return Report(MappingProxyType(complete_values(report.values)), report.overview, report.extra)

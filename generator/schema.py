@@ -40,6 +40,7 @@ SHEET_APPEALS = "四、复议诉讼"
 SHEET_PROBLEMS = "五、问题及改进"
 SHEET_OTHER = "六、其他事项"
 SHEET_EXTRA = "自定义字段"
+REFERENCE_SHEETS: frozenset[str] = frozenset()  # sheets nianbao writes for the clerk to read, not to fill
 SHEETS = (
     SHEET_GUIDE,
     SHEET_BASIC,
@@ -452,6 +453,14 @@ TOTAL_PATHS = frozenset(field.path for field in FIELDS if field.kind is Kind.TOT
 def column_label(column: str) -> str:
     """The Chinese label of an applicant column of table 三."""
     return _request_column_label(column, dict(APPLICANT_COLUMNS)[column])
+
+
+@cache
+def total_formula(path: str) -> str:
+    """The standard workbook's formula of a total, without "=": SUM over its parts' cells (first rule wins)."""
+    rule = next(rule for rule in SUM_RULES if rule.total == path)
+    cells = [BY_PATH[part].cell for part in rule.parts]
+    return f"SUM({cells[0]}:{cells[-1]})"
 
 
 def nest(items: Iterable[tuple[str, T]]) -> dict[str, Any]:

@@ -53,14 +53,21 @@ def test_workbook_round_trip_is_identity_and_passes(report: Report) -> None:
 def _affected(path: str) -> set[str]:
     """The paths whose checks may fire when the value at `path` changes."""
     near = {path}
-    for rule in schema.SUM_RULES:
-        if path == rule.total or path in rule.parts:
-            near.add(rule.total)
+    grown = True
+    while grown:  # every total that holds the value, directly or through another total
+        before = len(near)
+        near |= {rule.total for rule in schema.SUM_RULES if near & {rule.total, *rule.parts}}
+        grown = len(near) > before
+    # the 勾稽关系 runs on totals computed from the counts: a count of a row it uses moves its column and 总计
     for rule in schema.BALANCE_RULES:
-        if path in rule.left + rule.right:
+        if near & {*rule.left, *rule.right, *_column_parts(rule)}:
             near.add(rule.right[0])
-    # a row total changes the column sum it is part of, which the (七)总计 rules and R1 check
     return near
+
+
+def _column_parts(rule: schema.BalanceRule) -> set[str]:
+    total = next(r for r in schema.SUM_RULES if r.total == rule.right[0] and r.code == "requests-total")
+    return set(total.parts)
 
 
 # Fields that take part in a sum or in the 勾稽关系 (the others have no arithmetic to break).

@@ -29,11 +29,11 @@ def test_all_zero_report_with_given_totals_passes() -> None:
     [
         (
             {"requests.granted.natural_person": 1, "requests.new.natural_person": 1, "requests.new.total": 2},
-            [("row-total", "requests.new.total"), ("requests-balance", "requests.total.total")],
+            [("row-total", "requests.new.total")],  # one wrong total, one error: 勾稽 uses computed totals
         ),
         (
             {"requests.granted.research": 1, "requests.new.research": 1, "requests.total.research": 0},
-            [("requests-total", "requests.total.research"), ("requests-balance", "requests.total.research")],
+            [("requests-total", "requests.total.research")],
         ),
         (
             {"requests.new.legal_service": 1},
@@ -46,10 +46,14 @@ def test_all_zero_report_with_given_totals_passes() -> None:
         ({"year": None}, [("required", "year")]),
         ({"date": None}, [("required", "date")]),
         ({"date": dt.date(2021, 12, 31)}, [("date-before-year-end", "date")]),
-        ({"date": dt.date(2022, 4, 1)}, [("date-late", "date")]),
-        ({"date": dt.date(2022, 3, 31)}, []),
+        ({"date": dt.date(2022, 2, 1)}, [("date-late", "date")]),  # a township: 31 January
+        ({"date": dt.date(2022, 1, 31)}, []),
+        ({"agency": "测试县人民政府", "date": dt.date(2022, 4, 1)}, [("date-late", "date")]),
+        ({"agency": "测试县人民政府", "date": dt.date(2022, 3, 31)}, []),
         ({"agency": "测试县教育局", "date": dt.date(2022, 2, 1)}, [("date-late", "date")]),
         ({"agency": "测试县教育局", "date": dt.date(2022, 1, 31)}, []),
+        ({"agency_type": "县级以上人民政府", "date": dt.date(2022, 3, 31)}, []),  # chosen type wins over the name
+        ({"agency": "测试县人民政府", "agency_type": "政府部门", "date": dt.date(2022, 2, 1)}, [("date-late", "date")]),
         ({"problems": ""}, [("text-empty", "problems")]),
         ({"other_matters": ""}, [("text-empty", "other_matters")]),
     ],
@@ -70,15 +74,53 @@ def test_row_total_message_lists_the_parts() -> None:
             }
         )
     )
-    # The printed total also breaks the 勾稽关系 of the 总计 column, which is reported too.
-    assert result.flatten("code", "path") == [
-        ("row-total", "requests.new.total"),
-        ("requests-balance", "requests.total.total"),
-    ]
+    # one wrong total is one error: the 勾稽关系 is checked on the totals computed from the counts
+    assert result.flatten("code", "path") == [("row-total", "requests.new.total")]
     assert result.issues[0].message == (
         "三、收到和处理申请 一、本年新收政府信息公开申请数量·总计（requests.new.total）："
         "填写 2，按本行各列合计应为 3（明细：自然人 2 + 商业企业 1，其余各项为 0）"
     )
+
+
+def test_a_wrong_row_total_is_not_also_an_error_in_the_total_column() -> None:
+    """A wrong J6 (row total of 新收) gives its row-total error and nothing at J29 or in the 勾稽关系."""
+    report = valid_report(
+        **{
+            "requests.new.natural_person": 2,
+            "requests.new.total": 5,
+            "requests.granted.natural_person": 2,
+            "requests.granted.total": 2,
+            "requests.total.natural_person": 2,
+            "requests.total.total": 2,
+        }
+    )
+    assert codes(report) == [("row-total", "requests.new.total")]
+
+
+@pytest.mark.parametrize(
+    ("agency", "expected"),
+    [
+        ("新绛县三泉镇人民政府", "乡镇人民政府（街道办事处）"),
+        ("某某乡人民政府", "乡镇人民政府（街道办事处）"),
+        ("某区某某街道办事处", "乡镇人民政府（街道办事处）"),
+        ("淮安市人民政府", "县级以上人民政府"),
+        ("洪泽区人民政府", "县级以上人民政府"),
+        ("沭阳县发展和改革局", "政府部门"),
+        ("某县人民政府办公室", "政府部门"),
+    ],
+)
+def test_agency_type_guessed_from_the_name(agency: str, expected: str) -> None:
+    from generator.check.rules import guess_agency_type
+
+    assert guess_agency_type(agency) == expected
+
+
+def test_late_warning_says_which_rule_applied() -> None:
+    guessed = check_report(valid_report(date=dt.date(2022, 2, 1))).issues[0].message
+    assert "按名称推断为“乡镇人民政府（街道办事处）”" in guessed
+    assert "1 月 31 日" in guessed
+    chosen = check_report(valid_report(agency_type="政府部门", date=dt.date(2022, 2, 1))).issues[0].message
+    assert "机关类型为“政府部门”" in chosen
 
 
 def test_empty_overview_is_a_warning() -> None:

@@ -112,7 +112,12 @@ def test_filled_workbook_round_trips(tmp_path: Path) -> None:
         (schema.SHEET_REQUESTS, "D8", "两件", "not-integer"),
         (schema.SHEET_REQUESTS, "E6", -1, "negative"),
         (schema.SHEET_REQUESTS, "F20", 2.5, "not-integer"),
-        (schema.SHEET_REQUESTS, "G9", "#REF!", "not-integer"),
+        (schema.SHEET_REQUESTS, "G9", "#REF!", "cell-error"),
+        (schema.SHEET_REQUESTS, "G10", "12件", "not-integer"),
+        (schema.SHEET_REQUESTS, "G11", "1,5", "not-integer"),
+        (schema.SHEET_REQUESTS, "G12", 10**10, "out-of-range"),
+        (schema.SHEET_PROACTIVE, "B16", 0.0000001, "too-precise"),
+        (schema.SHEET_OVERVIEW, "B3", "#N/A", "cell-error"),
         (schema.SHEET_REQUESTS, "H10", True, "not-integer"),
         (schema.SHEET_PROACTIVE, "B16", "很多", "bad-amount"),
         (schema.SHEET_BASIC, "B5", "下个月", "bad-date"),
@@ -126,10 +131,20 @@ def test_bad_cell_is_reported_at_that_cell_only(blank: Path, sheet: str, cell: s
     assert result.flatten("code", "sheet", "cell") == [(code, sheet, cell)]
 
 
-@pytest.mark.parametrize("value", ["3", " 3 ", "３", 3])
-def test_numbers_typed_as_text_are_accepted(blank: Path, value: Any) -> None:
+@pytest.mark.parametrize("value", ["3", " 3 ", "３", "1,234"])
+def test_a_number_stored_as_text_is_one_error_at_its_cell(blank: Path, value: Any) -> None:
+    """Excel and WPS sum only numbers: "3" typed with ' or pasted as text is named at its own cell, once."""
     path = write_xlsx(blank.parent / "r.xlsx", valid_report())
     edit(path, schema.SHEET_REQUESTS, "D6", value)
+    edit(path, schema.SHEET_REQUESTS, "D8", 3)
+    result = load(path).result
+    assert result.flatten("code", "cell") == [("number-as-text", "D6")]
+    assert "以文本形式存储的数字，合计公式不会计入，请改为数字" in result.issues[0].message
+
+
+def test_a_number_is_still_a_number(blank: Path) -> None:
+    path = write_xlsx(blank.parent / "r.xlsx", valid_report())
+    edit(path, schema.SHEET_REQUESTS, "D6", 3)
     edit(path, schema.SHEET_REQUESTS, "D8", 3)
     checked = load(path)
     assert checked.result.ok

@@ -32,6 +32,8 @@ def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
     found += rules.balance_issues(report.values)
     found += rules.date_issues(report)
     found += rules.text_issues(report)
+    found += rules.heading_issues(report)
+    found += rules.empty_tables_issues(report)
     if previous is not None:
         found += rules.previous_issues(report, previous)
     return CheckResult.of(_located(found, parsed))

@@ -14,11 +14,17 @@ from typing import Any
 from .. import issues as it
 from .. import schema
 from ..formats.raw import Raw, RawInput
+from ..formats.xlsx import CellError
 from ..issues import Issue
 from ..model import ExtraValue, Report, Section, Value
+from ..numtext import is_number_text, normal_number_text, normalised_away
 
 # XML 1.0 cannot hold these; Word would refuse the document.
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# a title typed with the number the template adds anyway: （二） (二) 二、 2. 2、 （2）
+TITLE_NUMBER = re.compile(
+    r"\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．)）]|[（(]\d{1,2}[）)])\s*"
+)
 _INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
 _DATE_PATTERNS = (
     re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
@@ -38,6 +44,9 @@ class Parsed:
     locations: Mapping[str, tuple[str | None, str | None]]
 
 
+COUNT_KINDS = (schema.Kind.COUNT, schema.Kind.TOTAL)
+
+
 class Problem(Exception):
     """A raw value that cannot be coerced: which issue type and the facts for its message."""
 
@@ -47,8 +56,9 @@ class Problem(Exception):
         self.facts = facts
 
 
-def _normal(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().replace(",", "")
+MAX_COUNT = 10**9  # no office receives a billion of anything; bigger is a slip (or an attack on the renderer)
+MAX_AMOUNT = Decimal(10) ** 12  # 万元
+FEE_PLACES = 6  # real reports print up to 6 decimal places of 万元
 
 
 def _shown(value: object) -> str:
@@ -63,11 +73,13 @@ def coerce_count(value: object, *, total: bool = False) -> int | None:
     """A whole number >= 0; blank is 0 (None for a total: not given)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None if total else 0
+    if isinstance(value, CellError):
+        raise Problem(it.CELL_ERROR, found=value)
     if isinstance(value, bool):
         raise Problem(it.NOT_INTEGER, found=_shown(value))
     number: object = value
     if isinstance(value, str):
-        text = _normal(value)
+        text = normal_number_text(value)
         if not _INTEGER.fullmatch(text):
             raise Problem(it.NOT_INTEGER, found=value)
         number = int(Decimal(text))
@@ -79,6 +91,8 @@ def coerce_count(value: object, *, total: bool = False) -> int | None:
         raise Problem(it.NOT_INTEGER, found=_shown(value))
     if number < 0:
         raise Problem(it.NEGATIVE, found=number)
+    if number > MAX_COUNT:
+        raise Problem(it.OUT_OF_RANGE, found=_shown(value)[:30], limit=MAX_COUNT)
     return number
 
 
@@ -94,15 +108,19 @@ def coerce_amount(value: object) -> Decimal:
         elif isinstance(value, (int, Decimal)):
             amount = Decimal(value)
         elif isinstance(value, str):
-            amount = Decimal(_normal(value))
+            amount = Decimal(normal_number_text(value))
         else:
             raise Problem(it.BAD_AMOUNT, found=_shown(value))
     except InvalidOperation as exc:
         raise Problem(it.BAD_AMOUNT, found=value) from exc
     if not amount.is_finite():
-        raise Problem(it.BAD_AMOUNT, found=value)
+        raise Problem(it.BAD_AMOUNT, found=_shown(value)[:30])
     if amount < 0:
         raise Problem(it.NEGATIVE, found=_shown(value))
+    if amount > MAX_AMOUNT:
+        raise Problem(it.OUT_OF_RANGE, found=_shown(value)[:30], limit=MAX_AMOUNT)
+    if -amount.as_tuple().exponent > FEE_PLACES:  # type: ignore[operator]  # finite: the exponent is an int
+        raise Problem(it.TOO_PRECISE, found=_shown(value)[:30], places=FEE_PLACES)
     return amount
 
 
@@ -131,7 +149,7 @@ def coerce_year(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        text = _normal(value).removesuffix("年") if isinstance(value, str) else value
+        text = normal_number_text(value).removesuffix("年") if isinstance(value, str) else value
         year = coerce_count(text)
     except Problem as exc:
         raise Problem(it.BAD_YEAR, found=_shown(value)) from exc
@@ -144,6 +162,8 @@ def coerce_text(value: object) -> str:
     """Text as typed, outer white space trimmed and line ends as \\n; numbers become text."""
     if value is None:
         return ""
+    if isinstance(value, CellError):
+        raise Problem(it.CELL_ERROR, found=value)
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise Problem(it.BAD_TEXT, found=type(value).__name__)
     text = _shown(value).replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -199,12 +219,25 @@ def parse(raw: RawInput) -> Parsed:
         if field.path in raw.skipped:
             values[field.path] = None
             continue
+        if field.kind in COUNT_KINDS and item.sheet is not None and is_number_text(item.value):
+            # a spreadsheet's SUM skips a number stored as text: the totals beside it are wrong without showing it
+            found.append(
+                it.NUMBER_AS_TEXT.at(field.path, found=str(item.value).strip()[:30]).located(item.sheet, item.cell)
+            )
+            values[field.path] = None
+            invalid.add(field.path)
+            continue
         try:
             values[field.path] = coerce(field.kind, item.value, field.choices)
         except Problem as problem:
             found.append(_issue(problem, field.path, item))
             values[field.path] = None
             invalid.add(field.path)
+            continue
+        dropped = normalised_away(item.value)
+        if dropped and field.kind in COUNT_KINDS:
+            warning = it.NUMBER_NORMALISED.at(field.path, found=item.value, value=values[field.path], dropped=dropped)
+            found.append(warning.located(item.sheet, item.cell))
     overview = _parse_overview(raw.overview, found, locations)
     extra = _parse_extra(raw.extra, found, locations)
     report = Report(MappingProxyType(values), overview, MappingProxyType(extra))
@@ -225,7 +258,13 @@ def _parse_overview(
             except Problem as problem:
                 found.append(_issue(problem, path, item))
                 parts.append("")
-        sections.append(Section(*parts))
+        title, text = parts
+        number = TITLE_NUMBER.match(title)
+        if number:
+            title = title[number.end() :].strip()
+            issue = it.TITLE_NUMBERED.at(schema.overview_path(index, "title"), found=number.group().strip())
+            found.append(issue.located(title_raw.sheet, title_raw.cell))
+        sections.append(Section(title, text))
     return tuple(sections)
 
 

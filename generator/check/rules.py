@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 
 from .. import issues as it
 from .. import schema
 from ..chinese import cn_date
 from ..issues import Issue
-from ..model import Report, Value, complete_values, counts
+from ..model import Report, Value, complete_values, counts, from_parts
 
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
@@ -30,25 +31,31 @@ def describe_parts(rule: schema.SumRule, values: Mapping[str, Value]) -> str:
 
 
 def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()) -> Iterator[Issue]:
-    """R2, R3 and 四's totals: every given total equals the sum of its parts (skipped if a part is bad)."""
-    values = complete_values(given)
+    """R2, R3 and 四's totals: every given total equals the sum of its parts (skipped if a part is bad).
+
+    The parts are taken as computed from the counts, never as given: one wrong total is one error, at itself,
+    not a second one at the total it is part of."""
+    values = from_parts(given)
+    reported: set[str] = set()  # J29 is both a row total and a column sum: one error for it
     for rule in schema.SUM_RULES:
         found = given.get(rule.total)
-        if found is None or rule.total in invalid:
+        if found is None or rule.total in invalid or rule.total in reported:
             continue
         parts = counts(values, rule.parts)
         if parts is None:
             continue
         expected = sum(parts)
         if found != expected:
+            reported.add(rule.total)
             yield _SUM_TYPES[rule.code].at(
                 rule.total, found=found, expected=expected, parts=describe_parts(rule, values)
             )
 
 
 def balance_issues(given: Mapping[str, Value]) -> Iterator[Issue]:
-    """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四."""
-    values = complete_values(given)
+    """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四, on totals computed from the counts (a wrong
+    total given is its own sum error, not also a balance error)."""
+    values = from_parts(given)
     for rule in schema.BALANCE_RULES:
         numbers = counts(values, (*rule.left, *rule.right))
         if numbers is None:
@@ -76,11 +83,35 @@ def required_issues(report: Report, invalid: frozenset[str]) -> Iterator[Issue]:
             yield it.REQUIRED.at(field.path)
 
 
-def deadline(agency: str, year: int) -> tuple[dt.date, str]:
-    """The legal publication deadline (条例第四十九条): 31 March for a government, else 31 January."""
-    if agency.endswith("人民政府"):
-        return dt.date(year + 1, 3, 31), "人民政府年报应在次年 3 月 31 日前公布"
-    return dt.date(year + 1, 1, 31), "政府部门年报应在次年 1 月 31 日前公布"
+TOWNSHIP, GOVERNMENT, DEPARTMENT, OTHER_BODY = schema.AGENCY_TYPES
+_TOWNSHIP_NAME = re.compile(r"(乡|镇|苏木|街道)(人民政府|政府)$|街道办事处$|街道办$")
+_GOVERNMENT_NAME = re.compile(r"(人民政府|政府)$")
+
+
+def guess_agency_type(agency: str) -> str:
+    """机关类型 from the name: …乡/镇/街道 人民政府 or 街道办事处 → township level; other 人民政府 → county level
+    or higher; anything else → a department."""
+    name = "".join(agency.split())
+    if _TOWNSHIP_NAME.search(name):
+        return TOWNSHIP
+    if _GOVERNMENT_NAME.search(name):
+        return GOVERNMENT
+    return DEPARTMENT
+
+
+def deadline(agency: str, agency_type: str, year: int) -> tuple[dt.date, str]:
+    """The publication deadline and the rule that set it: county-level and higher 人民政府 by 31 March
+    (条例第四十九条); departments and, in most provinces, 乡镇/街道 by 31 January."""
+    chosen = agency_type or guess_agency_type(agency)
+    limit = dt.date(year + 1, 3, 31) if chosen == GOVERNMENT else dt.date(year + 1, 1, 31)
+    if agency_type:
+        basis = f"机关类型为“{chosen}”，应在次年 {limit.month} 月 {limit.day} 日前公布"
+    else:
+        basis = (
+            f"未填机关类型，按名称推断为“{chosen}”，应在次年 {limit.month} 月 {limit.day} 日前公布；"
+            "推断不对时请在“基本信息”中选择机关类型"
+        )
+    return limit, basis
 
 
 def date_issues(report: Report) -> Iterator[Issue]:
@@ -92,7 +123,8 @@ def date_issues(report: Report) -> Iterator[Issue]:
     if date <= dt.date(year, 12, 31):
         yield it.DATE_BEFORE_YEAR_END.at("date", found=shown, year=year)
         return
-    limit, basis = deadline(report.agency, year)
+    agency_type = report["agency_type"]
+    limit, basis = deadline(report.agency, agency_type if isinstance(agency_type, str) else "", year)
     if date > limit:
         yield it.DATE_LATE.at("date", found=shown, deadline=cn_date(limit), basis=basis)
 
@@ -108,6 +140,45 @@ def text_issues(report: Report) -> Iterator[Issue]:
         if report[path] == "":
             hint = "；没有其他事项时可写“无”" if path == "other_matters" else ""
             yield it.TEXT_EMPTY.at(path, hint=hint)
+
+
+_HEADING1 = re.compile(r"[一二三四五六七八九十]{1,2}、")
+
+
+def texts(report: Report) -> Iterator[tuple[str, str]]:
+    """(path, text) of every text of the report: 一's sub-sections, 五 and 六."""
+    for index, section in enumerate(report.overview):
+        yield schema.overview_path(index, "text"), section.text
+    for path in ("problems", "other_matters"):
+        value = report[path]
+        yield path, value if isinstance(value, str) else ""
+
+
+def heading_issues(report: Report) -> Iterator[Issue]:
+    """A line inside a text that starts like a level-1 heading (三、…): the template gives those."""
+    for path, text in texts(report):
+        for number, line in enumerate((line.strip() for line in text.split("\n") if line.strip()), start=1):
+            match = _HEADING1.match(line)
+            if match:
+                yield it.TEXT_HEADING1.at(path, line=number, found=line[:12])
+                break
+
+
+_FIGURE_IN_TEXT = re.compile(
+    r"(申请|复议|诉讼|许可|处罚|强制|规章|规范性文件)[^。；;\n]{0,14}?([1-9]\d*|[一二两三四五六七八九十百千]+)\s*(件|个|次|项|份|宗|起|人|名)"
+)
+
+
+def empty_tables_issues(report: Report) -> Iterator[Issue]:
+    """Tables 二, 三 and 四 all zero while a text states a number of applications or decisions."""
+    numbers = [report[field.path] for field in schema.FIELDS if field.kind is schema.Kind.COUNT]
+    if any(numbers) or any(value is None for value in numbers):
+        return
+    for path, text in texts(report):
+        match = _FIGURE_IN_TEXT.search(text)
+        if match:
+            yield it.TABLES_EMPTY.at(path, found=match.group()[:30])
+            return
 
 
 def previous_issues(report: Report, previous: Report) -> Iterator[Issue]:

@@ -16,30 +16,45 @@ from .. import issues as it
 from .. import schema
 from ..errors import UnreadableInput
 from ..issues import Issue
+from ..numtext import is_number_text
+from .formula import Lookup, Unsupported, evaluate
 from .raw import Raw, RawInput
-from .xlsx import Cells, read_values
+from .xlsx import Book, Cells, Sheet, read_book
 
 _ROW = re.compile(r"\d+")
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EPOCH_1904 = dt.date(1904, 1, 1)
+MAX_FORMULA_DEPTH = 20
 
 
 def read_workbook(path: Path) -> RawInput:
     """The raw values of a standard workbook, with a layout-mismatch issue for each broken sheet."""
-    sheets = _load_cells(path)
+    book = _load_book(path)
+    sheets = {name: sheet.values for name, sheet in book.sheets.items()}
     found: list[Issue] = []
     skipped: set[str] = set()
-    for sheet, checks in _layout_checks():
-        issue = _layout_issue(sheet, checks, sheets)
+    for name, checks in _layout_checks():
+        issue = _layout_issue(name, checks, sheets)
         if issue:
             found.append(issue)
-            skipped.update(f.path for f in schema.FIELDS if f.sheet == sheet)
-            skipped.add(sheet)
-    values = {
-        f.path: Raw(_field_value(f, sheets.get(f.sheet, {})), f.sheet, f.cell)
-        for f in schema.FIELDS
-        if f.path not in skipped and not _absent(f, sheets)
-    }
+            skipped.update(f.path for f in schema.FIELDS if f.sheet == name)
+            skipped.add(name)
+    values: dict[str, Raw] = {}
+    for field in schema.FIELDS:
+        if field.path in skipped or _absent(field, sheets):
+            continue
+        sheet = book.sheets.get(field.sheet, Sheet())
+        try:
+            value = field_value(field, sheet, book.date1904)
+        except Unsupported as exc:
+            formula = sheet.formulas.get(field.cell, "")
+            issue = it.UNSUPPORTED_FORMULA.at(field.path, found=f"={formula}"[:60], reason=str(exc)[:40])
+            found.append(issue.located(field.sheet, field.cell))
+            skipped.add(field.path)
+            continue
+        values[field.path] = Raw(value, field.sheet, field.cell)
+    found += extra_sheet_issues(book)
     overview = (
         ()
         if schema.SHEET_OVERVIEW in skipped
@@ -54,11 +69,70 @@ def read_workbook(path: Path) -> RawInput:
     return RawInput(values, overview, extra, tuple(found), paths)
 
 
-def _load_cells(path: Path) -> dict[str, Cells]:
+def _load_book(path: Path) -> Book:
     try:
-        return read_values(path)
+        return read_book(path)
     except (KeyError, IndexError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
         raise UnreadableInput(f"工作簿“{path.name}”无法读取，可能已损坏或不是标准的 .xlsx 文件（{exc}）。") from exc
+
+
+def field_value(field: schema.Field, sheet: Sheet, date1904: bool = False) -> Any:
+    """A field's raw value: the cell's value; a total that holds the standard formula is "not given" (None,
+    computed from its parts, whatever its cached value); a formula without a cached value is worked out."""
+    formula = sheet.formulas.get(field.cell)
+    if formula is not None and field.kind is schema.Kind.TOTAL and _same_formula(formula, field.path):
+        return None
+    value = sheet.values.get(field.cell)
+    if value is None and formula is not None:
+        value = _number(evaluate(formula, _lookup(sheet)))
+    if field.kind is schema.Kind.DATE and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date cell is stored as a serial number of days; its format says "date", which we need not read.
+        epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
+        return epoch + dt.timedelta(days=int(value)) if 1 <= value < 2958466 else value
+    if field.kind is schema.Kind.DATE and isinstance(value, str) and "T" in value:
+        return value.split("T", 1)[0]  # an ISO date-time (t="d" cells): the date part
+    return value
+
+
+def _same_formula(formula: str, path: str) -> bool:
+    return "".join(formula.upper().replace("$", "").split()) == schema.total_formula(path)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+def _lookup(sheet: Sheet, depth: int = 0) -> Lookup:
+    """A cell's number for the formula evaluator; formula cells without values are worked out in turn."""
+
+    def lookup(address: str) -> float | None:
+        value = sheet.values.get(address)
+        if value is None and address in sheet.formulas:
+            if depth > MAX_FORMULA_DEPTH:
+                raise Unsupported("公式嵌套过深")
+            return evaluate(sheet.formulas[address], _lookup(sheet, depth + 1))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value)
+
+    return lookup
+
+
+def extra_sheet_issues(book: Book) -> Iterator[Issue]:
+    """A sheet the reader does not read (a copy of a standard sheet, a sheet added by hand) holding numbers."""
+    for name, sheet in book.sheets.items():
+        if name in schema.SHEETS or name in schema.REFERENCE_SHEETS:
+            continue
+        numbers = [address for address, value in sheet.values.items() if _is_number(value)]
+        if numbers:
+            copied = next((known for known in schema.SHEETS if name.startswith(known)), None)
+            hint = f"它像是“{copied}”的副本；" if copied else ""
+            issue = it.EXTRA_SHEET.at("", label="工作簿结构", found=len(numbers), first=numbers[0], hint=hint)
+            yield issue.located(name, None)
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)) or is_number_text(value)
 
 
 # rows of 基本信息 added after the first version: a workbook made before them simply lacks the label
@@ -69,14 +143,6 @@ def _absent(field: schema.Field, sheets: dict[str, Cells]) -> bool:
     """A field of a row that older workbooks do not have (its label cell is blank)."""
     label = OPTIONAL_BASIC_ROWS.get(field.path)
     return label is not None and not sheets.get(field.sheet, {}).get(label[0])
-
-
-def _field_value(field: schema.Field, cells: Cells) -> Any:
-    value = cells.get(field.cell)
-    if field.kind is schema.Kind.DATE and isinstance(value, (int, float)) and not isinstance(value, bool):
-        # A date cell is stored as a serial number of days; its format says "date", which we need not read.
-        return EXCEL_EPOCH + dt.timedelta(days=int(value)) if 1 <= value < 2958466 else value
-    return value
 
 
 def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:

@@ -194,12 +194,6 @@ def _write_overview(sheet: Worksheet, report: Report) -> None:
         sheet.row_dimensions[row].height = 60
 
 
-def _total_formula(path: str) -> str:
-    rule = next(rule for rule in schema.SUM_RULES if rule.total == path)
-    cells = [schema.BY_PATH[part].cell for part in rule.parts]
-    return f"=SUM({cells[0]}:{cells[-1]})"
-
-
 def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]) -> None:
     sheet["A1"] = table.title
     sheet["A1"].font = TITLE_FONT
@@ -210,7 +204,7 @@ def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]
         else:
             value = _cell_value(values.get(cell.path))
             formula = value is None and cell.path in schema.TOTAL_PATHS
-            _input(sheet, address, _total_formula(cell.path) if formula else value, formula=formula)
+            _input(sheet, address, "=" + schema.total_formula(cell.path) if formula else value, formula=formula)
         if cell.rowspan > 1 or cell.colspan > 1:
             end = table.address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
             for row in range(cell.row, cell.row + cell.rowspan):
