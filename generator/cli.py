@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
+from . import __version__, schema
 from .check.load import Checked, load
 from .errors import NianbaoError
-from .files import remove_leftovers, write_text
+from .files import refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
 from .formats.json_document import dumps
 from .issues import READING_CODES, CheckResult
 from .model import blank_report, with_values
@@ -152,20 +152,30 @@ def cli() -> None:
                 stream.reconfigure(encoding="utf-8")
 
 
+FORCE_OPTION = click.option("--force", is_flag=True, help="已有同名文件时替换它（默认不覆盖）。")
+
+
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--agency", help="机关全称，填入工作簿。")
 @click.option("--year", type=int, help="报告年度，如 2025。")
-@click.option("--from", "source", type=INPUT, help="用 JSON 文件中的数据填写工作簿。")
-def new(out: Path, agency: str | None, year: int | None, source: Path | None) -> None:
+@click.option("--from", "source", type=INPUT, help="用 JSON 文件（或另一份工作簿）中的数据填写工作簿。")
+@FORCE_OPTION
+def new(out: Path, agency: str | None, year: int | None, source: Path | None, force: bool) -> None:
     """生成标准工作簿（.xlsx），供在 Excel/WPS 中填写。
 
     \b
     例：nianbao new 年报.xlsx --agency 某某镇人民政府 --year 2025
         nianbao new 年报.xlsx --from 年报.json
     """
-    from .formats.workbook_writer import write_workbook
+    from .formats.workbook_writer import replaced_totals, write_workbook
 
+    with cannot_run_on_error():
+        if out.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise NianbaoError(f"“{out.name}”不是工作簿文件名：new 生成的是 Excel 工作簿，文件名应以 .xlsx 结尾。")
+        refuse_to_replace(out, force)
+        if source is not None:
+            refuse_input_as_output(out, [source])
     report = blank_report()
     if source is not None:
         checked = _checked(source)
@@ -176,8 +186,16 @@ def new(out: Path, agency: str | None, year: int | None, source: Path | None) ->
             sys.exit(EXIT_DATA)
         report = checked.report
     updates = {key: value for key, value in (("agency", agency), ("year", year)) if value is not None}
+    report = with_values(report, **updates)
     with cannot_run_on_error():
-        write_workbook(out, with_values(report, **updates))
+        write_workbook(out, report)
+    for path, given, computed in replaced_totals(report):
+        field = schema.BY_PATH[path]
+        click.echo(
+            f"警告  {field.label}（工作表“{field.sheet}”{field.cell}）：原数据填写 {given}，"
+            f"工作簿中改为自动合计的公式（按明细合计为 {computed}）",
+            err=True,
+        )
     click.echo(f"已生成工作簿：{out}")
 
 

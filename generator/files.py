@@ -52,6 +52,30 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def refuse_to_replace(path: Path, force: bool, new_content: bytes | None = None) -> None:
+    """Refuse to write over an existing file without --force (unless it already holds exactly `new_content`)."""
+    if force or not path.exists():
+        return
+    if new_content is not None and path.is_file() and path.read_bytes() == new_content:
+        return
+    raise NianbaoError(f"“{path}”已存在，未覆盖；如确定要替换它，请加 --force。")
+
+
+def is_same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name the same file (also through links, or when one does not exist yet)."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return first.resolve() == second.resolve()
+
+
+def refuse_input_as_output(output: Path, inputs: list[Path]) -> None:
+    """An output path that is one of the inputs would destroy it: refused."""
+    for source in inputs:
+        if is_same_file(output, source):
+            raise NianbaoError(f"输出文件“{output}”就是输入文件，写入会覆盖它；请换一个输出文件名。")
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically."""
     with atomic_output(path) as temporary:

@@ -13,15 +13,21 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
-from generator.formats.workbook_writer import write_workbook  # noqa: E402
+from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402
 from generator.issues import catalogue_markdown  # noqa: E402
-from generator.model import blank_report  # noqa: E402
+from generator.model import (  # noqa: E402
+    Report,
+    blank_report,
+)
 from generator.publish.build import docx_to_pdf, render_report  # noqa: E402
 from generator.publish.default_template import build_default_template, build_red_header_template  # noqa: E402
 from generator.publish.reference import variables_reference  # noqa: E402
@@ -49,8 +55,18 @@ def write_inputs(folder: Path) -> list[Path]:
     }
     for name, report in written.items():
         write_workbook(folder / name, report)
+    typed_over(folder / "seed-as-printed.xlsx", printed_report)
     (folder / "seed-as-printed.json").write_text(dumps(printed_report), encoding="utf-8")
     return [folder / name for name in [*written, "seed-as-printed.json"]]
+
+
+def typed_over(path: Path, report: Report) -> None:
+    """The workbook as the township filled it: its (七)总计 row typed over the formulas with the printed 0s."""
+    book = openpyxl.load_workbook(path)
+    for column, _ in schema.APPLICANT_COLUMNS:
+        field = schema.BY_PATH[f"requests.total.{column}"]
+        book[field.sheet][field.cell] = report[field.path]
+    save_book(book, path)
 
 
 def write_template(folder: Path) -> Path:

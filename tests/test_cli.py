@@ -116,12 +116,17 @@ def test_new_blank_with_agency_and_year(runner: CliRunner, tmp_path: Path) -> No
     assert (sheet["B3"].value, sheet["B4"].value, sheet["B5"].value) == ("某某镇人民政府", 2025, None)
 
 
-def test_new_from_json_reproduces_printed_errors(runner: CliRunner, tmp_path: Path) -> None:
+def test_new_from_json_writes_live_totals_and_says_which_given_ones_it_replaced(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     out = tmp_path / "printed.xlsx"
     result = runner.invoke(cli, ["new", str(out), "--from", str(SEED_PRINTED_JSON)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(out)[schema.SHEET_REQUESTS]["D29"].value == 0
-    assert load(out).result.flatten("code", "cell") == load(SEED_PRINTED_XLSX).result.flatten("code", "cell")
+    assert openpyxl.load_workbook(out)[schema.SHEET_REQUESTS]["D29"].value == "=SUM(D8:D28)"
+    assert "D29" in result.stderr
+    assert "J29" in result.stderr
+    assert "填写 0" in result.stderr
+    assert load(out).result.ok
 
 
 def test_new_from_unreadable_json_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:

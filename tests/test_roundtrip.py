@@ -90,6 +90,8 @@ def test_single_change_is_reported_at_that_cell_or_the_sums_it_breaks(report: Re
 @given(valid_reports(give_totals=True), st.sampled_from(NUMERIC), st.integers(1, 5))
 @SLOW
 def test_single_cell_change_in_workbook_names_that_cell_or_its_sums(report: Report, path: str, delta: int) -> None:
+    """The workbook's totals are live formulas: a changed count moves them along, so only a change that breaks
+    the 勾稽关系 (a count of 三's rows) or one typed over a total is an error — named at that cell or its sums."""
     with scratch("r.xlsx") as file:
         write_workbook(file, report)
         field = schema.BY_PATH[path]
@@ -98,5 +100,6 @@ def test_single_cell_change_in_workbook_names_that_cell_or_its_sums(report: Repo
         book.save(file)
         result = load(file).result
         cells = {schema.BY_PATH[p].cell for p in _affected(path)}
-        assert not result.ok
+        if path in schema.TOTAL_PATHS or path.startswith("requests."):
+            assert not result.ok
         assert {(issue.sheet, issue.cell) for issue in result.errors} <= {(field.sheet, c) for c in cells}

@@ -8,7 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from builders import valid_report, write_xlsx
+from builders import ROOT, valid_report, write_xlsx
 
 from generator import schema
 from generator.check.load import load
@@ -32,10 +32,15 @@ def test_sheets_in_order(blank: Path) -> None:
     assert openpyxl.load_workbook(blank).sheetnames == list(schema.SHEETS)
 
 
-def test_input_cells_unlocked_and_shaded_labels_locked(blank: Path) -> None:
+def test_input_cells_unlocked_and_shaded_labels_and_formulas_locked(blank: Path) -> None:
     book = openpyxl.load_workbook(blank)
     for field in schema.FIELDS:
         cell = book[field.sheet][field.cell]
+        if field.kind is schema.Kind.TOTAL:
+            assert cell.value == "=" + schema.total_formula(field.path), field.path
+            assert cell.protection.locked is True, field.path
+            assert cell.fill.fgColor.rgb.endswith("E2EFDA"), field.path  # computed cells look apart
+            continue
         assert cell.protection.locked is False, field.path
         assert cell.fill.fgColor.rgb.endswith("FFF2CC"), field.path
     for table in schema.TABLES:
@@ -45,6 +50,33 @@ def test_input_cells_unlocked_and_shaded_labels_locked(blank: Path) -> None:
         for address, text in schema.label_cells(table):
             assert sheet[address].value == text
             assert sheet[address].protection.locked is True
+
+
+@pytest.mark.parametrize("name", ["blank.xlsx", "seed.xlsx"])
+def test_every_workbook_written_has_live_formulas_and_prints_one_page_wide(name: str) -> None:
+    book = openpyxl.load_workbook(ROOT / "inputs" / name)
+    for field in schema.FIELDS:
+        if field.kind is schema.Kind.TOTAL:
+            assert str(book[field.sheet][field.cell].value).startswith("=SUM("), field.path
+    requests = book[schema.SHEET_REQUESTS]
+    assert requests.print_title_rows == "$3:$5"  # the header rows repeat on every printed page
+    for sheet in book.worksheets:
+        width = sum(sheet.column_dimensions[c].width or 9 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: sheet.max_column])
+        capacity = 64 if sheet.page_setup.orientation == "portrait" else 95
+        assert width * sheet.page_setup.scale / 100 <= capacity, sheet.title
+
+
+def test_long_texts_get_rows_tall_enough_to_show_them() -> None:
+    from generator.formats.workbook_writer import OVERVIEW_TEXT_WIDTH, text_height
+
+    book = openpyxl.load_workbook(ROOT / "inputs" / "seed.xlsx")
+    sheet = book[schema.SHEET_OVERVIEW]
+    for row in range(3, 8):
+        text = sheet[f"C{row}"].value
+        assert sheet.row_dimensions[row].height == text_height(text, OVERVIEW_TEXT_WIDTH, minimum=30)
+    seed_third = sheet["C5"].value
+    assert len(seed_third) > 400
+    assert sheet.row_dimensions[5].height >= 14 * (len(seed_third) / (OVERVIEW_TEXT_WIDTH / 2.05))
 
 
 def test_merged_headers_follow_the_official_table(blank: Path) -> None:

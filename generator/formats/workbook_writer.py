@@ -7,21 +7,22 @@ import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
 from ..chinese import cn_ordinal, plain_number
 from ..files import atomic_output
-from ..model import Report, Value
+from ..model import Report, Value, from_parts
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+FORMULA_FILL = PatternFill("solid", fgColor="E2EFDA")  # computed: light green, locked
+FORMULA_FONT = Font(color="375623")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 RED_FILL = PatternFill("solid", fgColor="F8CBAD")
 GREEN_FILL = PatternFill("solid", fgColor="C6EFCE")
@@ -39,11 +40,12 @@ GUIDE_LINES = (
     "政府信息公开工作年度报告 标准工作簿（国办公开办函〔2021〕30号格式）",
     "",
     "填写方法：",
-    "1. 只在浅黄色单元格中填写；灰色、蓝色单元格是表格标签，已锁定（工作表保护无密码，不要改动标签、不要插入或删除行列）。",
+    "1. 只在浅黄色单元格中填写；灰色、蓝色单元格是表格标签，浅绿色单元格是自动计算的合计，都已锁定（工作表保护无密码，不要改动标签、不要插入或删除行列）。",
     "2. “基本信息”填写机关全称、报告年度（如 2021）和成文日期（如 2022-01-25）。",
     "3. “一、总体情况”每行一个小节：标题可以修改，不需要的小节把标题和内容都清空，需要更多小节就在空行继续填写。",
     "4. “二、主动公开”“三、依申请公开”“四、复议诉讼”按官方表格填写件数，空白按 0 计；收费金额以万元为单位，可填小数。",
-    "5. 总计（各行“总计”列、“（七）总计”行、复议诉讼“总计”）已设公式自动合计；如果直接填写数字，校验时会核对它是否等于明细之和。",
+    "5. 总计（各行“总计”列、“（七）总计”行、复议诉讼“总计”）是公式，自动合计，不用填写；如果改成了数字，校验时会核对它是否等于明细之和。",
+    "   数字请直接输入：以文本形式存储的数字（单元格左上角有绿色小三角，或以 ' 开头）不会被合计，校验时会报错。",
     "6. “三、依申请公开”表下方的“勾稽关系”行自动显示每列是否满足：第一项＋第二项＝第三项（七）总计＋第四项；显示“不符”（红色）时请核对。",
     "7. “五、问题及改进”“六、其他事项”写在 A3 单元格中，分段请按 Alt+Enter（WPS 同样）换行。",
     "8. “自定义字段”供自定义模板使用（如 联系人、咨询电话），模板中以 extra.字段名 引用。",
@@ -90,7 +92,8 @@ def _decoded_reference(match: re.Match[bytes]) -> bytes:
 
 
 def build_workbook(report: Report) -> Workbook:
-    """The standard workbook as an openpyxl Workbook; given totals are numbers, others formulas."""
+    """The standard workbook as an openpyxl Workbook; every total is a live formula (a given total is not kept:
+    the formula computes it, and `replaced_totals` says which given totals it disagrees with)."""
     values: dict[str, Value] = dict(report.values)
     book = Workbook()
     guide = book.active
@@ -109,7 +112,20 @@ def build_workbook(report: Report) -> Workbook:
     for sheet in book.worksheets:
         _protect(sheet)
         _fit_page(sheet)
+    requests = book[schema.SHEET_REQUESTS]
+    header = schema.REQUESTS_TABLE
+    requests.print_title_rows = f"{header.first_row}:{header.first_row + header.header_rows - 1}"
     return book
+
+
+def replaced_totals(report: Report) -> list[tuple[str, Value, Value]]:
+    """(path, given, computed) of every total given in the report that its formula will compute otherwise."""
+    computed = from_parts(report.values)
+    return [
+        (path, report[path], computed[path])
+        for path in sorted(schema.TOTAL_PATHS, key=schema.FIELD_INDEX.__getitem__)
+        if report[path] is not None and report[path] != computed[path]
+    ]
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -136,15 +152,25 @@ def _label(sheet: Worksheet, address: str, text: str, fill: PatternFill | None =
         cell.fill = fill
 
 
-def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CENTER, formula: bool = False) -> None:
+def _input(sheet: Worksheet, address: str, value: Any, alignment: Alignment = CENTER) -> None:
     cell = sheet[address]
     cell.value = value
-    if isinstance(value, str) and not formula:
+    if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would take text starting with "=" for a formula
     cell.fill = INPUT_FILL
     cell.protection = UNLOCKED
     cell.border = BORDER
     cell.alignment = alignment
+
+
+def _formula(sheet: Worksheet, address: str, formula: str) -> None:
+    """A computed cell: locked, and coloured apart from the cells to fill."""
+    cell = sheet[address]
+    cell.value = formula
+    cell.fill = FORMULA_FILL
+    cell.border = BORDER
+    cell.alignment = CENTER
+    cell.font = FORMULA_FONT
 
 
 def _cell_value(value: Value) -> Any:
@@ -181,9 +207,9 @@ def _write_overview(sheet: Worksheet, report: Report) -> None:
     sheet["A1"].font = TITLE_FONT
     for address, text in (("A2", "序号"), ("B2", "小节标题"), ("C2", "内容（分段请按 Alt+Enter）")):
         _label(sheet, address, text)
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 28
-    sheet.column_dimensions["C"].width = 100
+    widths = {"A": 7, "B": 20, "C": OVERVIEW_TEXT_WIDTH}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
     sections = [(section.title, section.text) for section in report.overview]
     for index in range(max(schema.OVERVIEW_SLOTS, len(sections))):
         row = schema.OVERVIEW_FIRST_ROW + index
@@ -191,7 +217,7 @@ def _write_overview(sheet: Worksheet, report: Report) -> None:
         _label(sheet, f"A{row}", f"（{cn_ordinal(index + 1)}）", fill=None)
         _input(sheet, f"B{row}", title or None, LEFT)
         _input(sheet, f"C{row}", text or None, TOP_LEFT)
-        sheet.row_dimensions[row].height = 60
+        sheet.row_dimensions[row].height = text_height(text, OVERVIEW_TEXT_WIDTH, minimum=30)
 
 
 def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]) -> None:
@@ -201,10 +227,10 @@ def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]
         address = table.address(cell.row, cell.col)
         if cell.text:
             _label(sheet, address, cell.text, HEADER_FILL if cell.header else PatternFill("solid", fgColor="EDEDED"))
+        elif cell.path in schema.TOTAL_PATHS:
+            _formula(sheet, address, "=" + schema.total_formula(cell.path))
         else:
-            value = _cell_value(values.get(cell.path))
-            formula = value is None and cell.path in schema.TOTAL_PATHS
-            _input(sheet, address, "=" + schema.total_formula(cell.path) if formula else value, formula=formula)
+            _input(sheet, address, _cell_value(values.get(cell.path)))
         if cell.rowspan > 1 or cell.colspan > 1:
             end = table.address(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1)
             for row in range(cell.row, cell.row + cell.rowspan):
@@ -216,7 +242,7 @@ def _write_table(sheet: Worksheet, table: schema.Table, values: dict[str, Value]
 
 
 def _size_table(sheet: Worksheet, table: schema.Table) -> None:
-    widths = {"proactive": (22, 16, 16, 16), "requests": (8, 14, 40, *(10,) * 7), "appeals": (9,) * 15}[table.key]
+    widths = {"proactive": (22, 16, 16, 16), "requests": (6, 12, 34, *(9,) * 7), "appeals": (8,) * 15}[table.key]
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[schema.column_letter(col)].width = width
     for row in range(table.first_row, table.first_row + table.header_rows):
@@ -228,13 +254,27 @@ def _size_table(sheet: Worksheet, table: schema.Table) -> None:
             sheet.row_dimensions[table.first_row + cell.row].height = max(18, 15 * lines)
 
 
+PAGE_CAPACITY = {"landscape": 95, "portrait": 64}  # column-width units an A4 page holds at 100 %
+PORTRAIT_SHEETS = (schema.SHEET_EXTRA,)  # a long list of two columns: one portrait page
+
+
 def _fit_page(sheet: Worksheet) -> None:
-    """Print each sheet on landscape pages, as wide as one page."""
-    sheet.page_setup.orientation = "landscape"
+    """Print each sheet on A4 (landscape, the list of custom fields portrait), scaled to one page wide.
+
+    An explicit scale rather than "fit to 1 page wide": Excel and WPS honour both, but LibreOffice
+    ignores fit-to-width with an open height and prints the right-hand columns off the page."""
+    orientation: Literal["portrait", "landscape"] = "portrait" if sheet.title in PORTRAIT_SHEETS else "landscape"
+    sheet.page_setup.orientation = orientation
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    width = sum(sheet.column_dimensions[column].width or 9 for column in _used_columns(sheet))
+    sheet.page_setup.scale = max(40, min(100, int(100 * PAGE_CAPACITY[orientation] / max(width, 1))))
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_options.horizontalCentered = True
+
+
+def _used_columns(sheet: Worksheet) -> list[str]:
+    return [schema.column_letter(index) for index in range(1, sheet.max_column + 1)]
 
 
 def _validate_table(sheet: Worksheet, table: schema.Table) -> None:
@@ -290,13 +330,26 @@ def _write_status_row(sheet: Worksheet) -> None:
     sheet.row_dimensions[STATUS_ROW].height = 36
 
 
+OVERVIEW_TEXT_WIDTH = 66
+TEXT_SHEET_WIDTH = 92
+LINE_HEIGHT = 14.5  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # Excel's limit for one row
+
+
+def text_height(text: Value, width: float, minimum: float) -> float:
+    """A row height that shows all of a wrapped text in a column of `width` units (a CJK character is ~2)."""
+    per_line = max(int(width / 2.05), 1)
+    lines = sum(max(1, -(-len(line) // per_line)) for line in str(text or "").split("\n")) if text else 0
+    return min(MAX_ROW_HEIGHT, max(minimum, lines * LINE_HEIGHT + 6))
+
+
 def _write_text_sheet(sheet: Worksheet, heading: str, text: Value) -> None:
     sheet["A1"] = heading
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = "在下面的黄色单元格中填写，分段请按 Alt+Enter 换行。"
-    sheet.column_dimensions["A"].width = 120
+    sheet.column_dimensions["A"].width = TEXT_SHEET_WIDTH
     _input(sheet, "A3", text or None, TOP_LEFT)
-    sheet.row_dimensions[3].height = 400
+    sheet.row_dimensions[3].height = text_height(text, TEXT_SHEET_WIDTH, minimum=300)
 
 
 def _write_extra(sheet: Worksheet, report: Report) -> None:
