@@ -107,7 +107,7 @@ class Reading:
         for table, places in self.blanks.items():
             found.append(
                 it.R_BLANK_AS_ZERO.in_document(
-                    table, schema_title(table), places[0], count=len(places), example=places[0]
+                    table, schema_title(table), TITLES[table], count=len(places), example=places[0]
                 )
             )
         for table, numbers in self.grouped.items():
