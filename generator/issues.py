@@ -300,7 +300,9 @@ R_UNKNOWN_ROW = IssueType("report-unknown-row", E, "无法识别的表格行", "
 R_CELL_COUNT = IssueType(
     "report-cell-count", E, "数字格数目不符", "这一行有 {found} 个数字格，应为 {expected} 个，无法确定各数字属于哪一列"
 )
-R_DUPLICATE_ROW = IssueType("report-duplicate-row", E, "表格行重复", "这一行在{first}已出现过，且数字不同；两处都未采用")
+R_DUPLICATE_ROW = IssueType(
+    "report-duplicate-row", E, "表格行重复", "这一行在{first}已出现过，且数字不同；两处都未采用"
+)
 REPORT_READING = (R_MISSING, R_UNKNOWN_ROW, R_CELL_COUNT, R_DUPLICATE_ROW)  # parts of a report not read
 
 ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().values()) if isinstance(value, IssueType))

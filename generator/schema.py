@@ -40,6 +40,8 @@ SHEET_APPEALS = "四、复议诉讼"
 SHEET_PROBLEMS = "五、问题及改进"
 SHEET_OTHER = "六、其他事项"
 SHEET_EXTRA = "自定义字段"
+SHEET_PREVIOUS = "上年参考"  # added by `nianbao new --previous`: last year's texts, for reference only (never read)
+OPTIONAL_SHEETS = (SHEET_PREVIOUS,)
 SHEETS = (
     SHEET_GUIDE,
     SHEET_BASIC,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-import dataclasses
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -212,7 +212,13 @@ def parse(raw: RawInput) -> Parsed:
     report = Report(MappingProxyType(values), overview, MappingProxyType(extra))
     places = {path: item.where for path, item in raw.values.items() if item.where}
     for index, pair in enumerate(raw.overview):
-        places.update({schema.overview_path(index, part): i.where for part, i in zip(("title", "text"), pair, strict=True) if i.where})
+        places.update(
+            {
+                schema.overview_path(index, part): i.where
+                for part, i in zip(("title", "text"), pair, strict=True)
+                if i.where
+            }
+        )
     return Parsed(report, tuple(found), frozenset(invalid), MappingProxyType(locations), MappingProxyType(places))
 
 

@@ -85,7 +85,9 @@ def _ole2_error(path: Path) -> UnsupportedInput:
     if "EncryptedPackage".encode("utf-16-le") in content:
         return UnsupportedInput(f"工作簿“{path.name}”设置了打开密码，无法读取：请在 Excel/WPS 中取消密码后再试。")
     if "WordDocument".encode("utf-16-le") in content:
-        return UnsupportedInput(f"“{path.name}”是旧版 Word（.doc）或 WPS 文字（.wps）格式：请在 Word/WPS 中“另存为” .docx 格式后再试。")
+        return UnsupportedInput(
+            f"“{path.name}”是旧版 Word（.doc）或 WPS 文字（.wps）格式：请在 Word/WPS 中“另存为” .docx 格式后再试。"
+        )
     return UnsupportedInput(
         f"“{path.name}”是旧版 Excel（.xls）或 WPS 表格（.et）格式：请在 Excel/WPS 中“另存为” .xlsx 格式后再试。"
     )

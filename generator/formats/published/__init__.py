@@ -9,7 +9,11 @@ from ..sniff import InputFormat
 from .blocks import Extracted
 from .mapping import to_raw
 
-SOURCE_NAMES = {InputFormat.DOCX: "Word 报告", InputFormat.HTML: "网页报告", InputFormat.PDF: "PDF 报告"}
+SOURCE_NAMES = {
+    InputFormat.DOCX: "已发布的 Word 报告",
+    InputFormat.HTML: "已发布的网页报告",
+    InputFormat.PDF: "已发布的 PDF 报告",
+}
 
 
 def extract(path: Path, input_format: InputFormat) -> Extracted:

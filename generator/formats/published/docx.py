@@ -18,10 +18,21 @@ from .blocks import Block, Extracted, Paragraph, Row
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT, _CUSTOM = (W + n for n in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT, _CUSTOM = (
+    W + n for n in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml")
+)
 _T, _TAB, _BR, _CR = (W + n for n in ("t", "tab", "br", "cr"))
 _SKIPPED = frozenset(
-    {W + "del", W + "moveFrom", W + "instrText", W + "delText", W + "txbxContent", W + "pPr", W + "rPr", _MC + "Fallback"}
+    {
+        W + "del",
+        W + "moveFrom",
+        W + "instrText",
+        W + "delText",
+        W + "txbxContent",
+        W + "pPr",
+        W + "rPr",
+        _MC + "Fallback",
+    }
 )
 _HEADING_NAMES = ("heading", "title", "标题")
 

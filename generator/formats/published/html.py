@@ -21,7 +21,20 @@ from .mapping import section_of
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _WHITE = re.compile(r"[ \t\r\n\f]+")
 _SKIPPED = frozenset(
-    {"script", "style", "noscript", "select", "option", "button", "input", "textarea", "iframe", "template", "svg", "head"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "iframe",
+        "template",
+        "svg",
+        "head",
+    }
 )
 _BLOCK = frozenset(
     {
@@ -68,7 +81,11 @@ def extract_html(path: Path) -> Extracted:
     blocks, owners = reader.blocks, reader.owners
     article = _article(blocks, owners)
     kept = [b for b, owner in zip(blocks, owners, strict=True) if article is None or _within(owner, article)]
-    before = [b.text for b, owner in zip(blocks, owners, strict=True) if isinstance(b, Paragraph) and article is not None and not _within(owner, article)]
+    before = [
+        b.text
+        for b, owner in zip(blocks, owners, strict=True)
+        if isinstance(b, Paragraph) and article is not None and not _within(owner, article)
+    ]
     titles = (*_meta_titles(root), *before, root.findtext(".//title") or "")
     return Extracted(tuple(_renumber(kept)), tuple(t for t in titles if t))
 
@@ -83,7 +100,11 @@ def _meta_titles(root: lxml.html.HtmlElement) -> list[str]:
 
 def _article(blocks: list[Block], owners: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
     """The smallest element holding the first and the last section heading found."""
-    found = [owner for block, owner in zip(blocks, owners, strict=True) if isinstance(block, Paragraph) and section_of(block.text) is not None]
+    found = [
+        owner
+        for block, owner in zip(blocks, owners, strict=True)
+        if isinstance(block, Paragraph) and section_of(block.text) is not None
+    ]
     if len(found) < 2:
         return None
     first, last = found[0], found[-1]

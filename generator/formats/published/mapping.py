@@ -13,7 +13,7 @@ from ..raw import Raw, RawInput
 from .blocks import Block, Extracted, Paragraph, Row, squeeze
 from .tables import Reading, read_appeals, read_proactive, read_requests
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "\uff2f": 0, "O": 0}
 _SECTION = re.compile(r"^([一二三四五六])、(.*)$")
 # what else a heading of each section must say (real reports vary the wording: 问题及整改措施, 依申请公开情况 …)
 _SECTION_WORDS = (("总体情况", "概述"), ("主动公开",), ("申请",), ("复议", "诉讼"), ("问题", "改进", "整改"), ("其他",))
@@ -22,11 +22,31 @@ _YEAR = r"(?P<year>\d{4}|[〇零○一二三四五六七八九]{4})"
 _REPORT = r"\s*年\s*度?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
 _YEAR_LINE = re.compile(rf"^{_YEAR}{_REPORT}$")
 _FULL_TITLE = re.compile(rf"^(?P<agency>.+?)\s*{_YEAR}{_REPORT}$")
-_TITLE_IN = re.compile(rf"(?P<agency>[^\s_|｜\-—–>›»：:]+?)\s*{_YEAR}{_REPORT}")
+_TITLE_IN = re.compile(rf"(?P<agency>[^\s_|｜\-—\u2013>\u203a»：:]+?)\s*{_YEAR}{_REPORT}")
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
+_CN_DATE = re.compile(
+    r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+)
 _ORDINAL = re.compile(r"^\s*[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$", re.DOTALL)
-_AGENCY_ENDINGS = ("政府", "办公室", "办事处", "管委会", "委员会", "局", "委", "办", "厅", "部", "院", "中心", "处", "所", "站", "队", "区")
+_AGENCY_ENDINGS = (
+    "政府",
+    "办公室",
+    "办事处",
+    "管委会",
+    "委员会",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "院",
+    "中心",
+    "处",
+    "所",
+    "站",
+    "队",
+    "区",
+)
 _RUN_IN_TITLE = 60  # a sub-section title printed at the start of its first paragraph ends at a 。 within this many
 
 
@@ -111,11 +131,13 @@ def to_raw(extracted: Extracted) -> RawInput:
     else:
         for path in ("agency", "year"):
             found.append(
-                it.R_MISSING.in_document(path, it.default_label(path), "报告开头", what="报告标题（机关名称和年度）", consequence="未能读取")
+                it.R_MISSING.in_document(
+                    path, it.default_label(path), "报告开头", what="报告标题（机关名称和年度）", consequence="未能读取"
+                )
             )
             skipped.add(path)
     if date is None:
-        date = next(((parse_date(b.text), b.where) for b in front if parse_date(b.text)), None)
+        date = next(((iso, b.where) for b in front if (iso := parse_date(b.text)) is not None), None)
     if date is not None:
         values["date"] = Raw(date[0], where=date[1])
     else:
@@ -128,7 +150,8 @@ def to_raw(extracted: Extracted) -> RawInput:
             skipped.add(path)
         else:
             paragraphs = [b for b in regions[index] if isinstance(b, Paragraph)]
-            values[path] = Raw("\n".join(p.text.strip() for p in paragraphs if p.text.strip()), where=blocks[headings[index]].where)
+            text = "\n".join(p.text.strip() for p in paragraphs if p.text.strip())
+            values[path] = Raw(text, where=blocks[heading].where if (heading := headings[index]) is not None else None)
     if headings[0] is None:
         found.append(_missing_heading("overview", 0))
     reading = _tables(blocks, regions)
@@ -161,11 +184,13 @@ def _headings(blocks: Sequence[Block]) -> list[int | None]:
     return found
 
 
-def _signature(blocks: Sequence[Block], headings: list[int | None], title: Title | None) -> tuple[int, tuple[str, str] | None]:
+def _signature(
+    blocks: Sequence[Block], headings: list[int | None], title: Title | None
+) -> tuple[int, tuple[str, str] | None]:
     """Where the body ends (before the 落款: agency and date) and the date, read from the last paragraphs."""
     end = len(blocks)
     last_heading = _last_found(headings)
-    paragraphs = [i for i in range(last_heading + 1, end) if isinstance(blocks[i], Paragraph) and blocks[i].text.strip()]
+    paragraphs = [i for i in range(last_heading + 1, end) if _text_of(blocks[i])]
     date: tuple[str, str] | None = None
     for index in reversed(paragraphs[-4:]):
         block = blocks[index]
@@ -187,6 +212,10 @@ def _signature(blocks: Sequence[Block], headings: list[int | None], title: Title
         ):
             end = before[-1]
     return end, date
+
+
+def _text_of(block: Block) -> str:
+    return block.text.strip() if isinstance(block, Paragraph) else ""
 
 
 def _last_found(headings: list[int | None]) -> int:
@@ -215,9 +244,9 @@ def _tables(blocks: Sequence[Block], regions: list[list[Block]]) -> Reading:
         if isinstance(block, Row) and id(block) not in placed:
             loose.setdefault(block.table, []).append(block)
     for table in loose.values():
-        key = _table_kind(table)
-        if key is not None and key not in filled:
-            rows[key].extend(table)
+        kind = _table_kind(table)
+        if kind is not None and kind not in filled:
+            rows[kind].extend(table)
     reading = Reading()
     read_proactive(rows["proactive"], reading)
     read_requests(rows["requests"], reading)

@@ -19,7 +19,7 @@ from ...errors import UnreadableInput, UnsupportedInput
 from .blocks import Block, Extracted, Paragraph, Row
 from .mapping import section_of
 
-_PAGE_NUMBER = re.compile(r"^[-—–－‐\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—–－‐\s]*$")
+_PAGE_NUMBER = re.compile(r"^[-—\u2013－\u2010\s]*(?:第\s*)?\d{1,4}(?:\s*页)?[-—\u2013－\u2010\s]*$")
 _MARGIN = 0.1  # page numbers sit in the top or bottom tenth of the page
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 

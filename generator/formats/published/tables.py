@@ -18,7 +18,7 @@ from ...issues import Issue
 from ..raw import Raw
 from .blocks import Row, squeeze
 
-BLANK_MARKS = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "―", "无", "空"})
+BLANK_MARKS = frozenset({"", "/", "\\", "-", "--", "—", "——", "\u2013", "―", "无", "空"})
 _COUNT = re.compile(r"\d+")
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -86,9 +86,7 @@ class Reading:
     def missing(self, paths: Iterable[str], label: str, where: str, what: str) -> None:
         """Values that could not be read: an error, and the paths marked as not read (never 0)."""
         paths = list(paths)
-        self.issues.append(
-            it.R_MISSING.in_document(paths[0], label, where, what=what, consequence="其中的数字未读取")
-        )
+        self.issues.append(it.R_MISSING.in_document(paths[0], label, where, what=what, consequence="其中的数字未读取"))
         self._skip(paths)
 
     def fail(self, issue: Issue, paths: Iterable[str]) -> None:
@@ -112,7 +110,9 @@ class Reading:
             )
         for table, numbers in self.grouped.items():
             found.append(
-                it.R_THOUSANDS.in_document(table, schema_title(table), TITLES[table], count=len(numbers), example=numbers[0])
+                it.R_THOUSANDS.in_document(
+                    table, schema_title(table), TITLES[table], count=len(numbers), example=numbers[0]
+                )
             )
         return found
 
@@ -153,7 +153,9 @@ def read_proactive(rows: Sequence[Row], reading: Reading) -> None:
         if match is None:
             if any(not is_blank(text) for _, text in values):
                 reading.issues.append(
-                    it.R_UNKNOWN_ROW.in_document("proactive", "二、主动公开", row.where, found=label.strip(), table="表二")
+                    it.R_UNKNOWN_ROW.in_document(
+                        "proactive", "二、主动公开", row.where, found=label.strip(), table="表二"
+                    )
                 )
             continue
         official = _PROACTIVE_LABELS[match[0]]
@@ -169,7 +171,9 @@ def read_proactive(rows: Sequence[Row], reading: Reading) -> None:
     for label in _PROACTIVE_LABELS:
         if label not in seen:
             key = _DOC_ROWS.get(label)
-            paths = [f"proactive.{key}.{c}" for c, _ in schema.DOC_COLUMNS] if key else [f"proactive.{_SINGLE_ROWS[label]}"]
+            paths = (
+                [f"proactive.{key}.{c}" for c, _ in schema.DOC_COLUMNS] if key else [f"proactive.{_SINGLE_ROWS[label]}"]
+            )
             reading.missing(paths, f"二、主动公开 {label}", "表二", f"表二中“{label}”一行")
 
 
@@ -191,7 +195,9 @@ def _doc_columns(row: Row, filled: list[tuple[int, str]], reading: Reading) -> l
 def _doc_row(key: str, order: list[str], values: list[tuple[int, str]], row: Row, reading: Reading) -> None:
     paths = [f"proactive.{key}.{column}" for column in order]
     if len(values) != len(order):
-        found = it.R_CELL_COUNT.in_document(paths[0], f"二、主动公开 {dict(schema.DOC_ROWS)[key]}", row.where, found=len(values), expected=len(order))
+        found = it.R_CELL_COUNT.in_document(
+            paths[0], f"二、主动公开 {dict(schema.DOC_ROWS)[key]}", row.where, found=len(values), expected=len(order)
+        )
         reading.fail(found, paths)
         return
     for path, (col, text) in zip(paths, values, strict=True):
@@ -209,7 +215,9 @@ def _single_row(path: str, values: list[tuple[int, str]], row: Row, reading: Rea
 
 
 def _variant(path: str, where: str, printed: str, official: str) -> Issue:
-    label = {"proactive": "二、主动公开", "requests": "三、收到和处理申请", "appeals": "四、复议诉讼"}[path.split(".")[0]]
+    label = {"proactive": "二、主动公开", "requests": "三、收到和处理申请", "appeals": "四、复议诉讼"}[
+        path.split(".")[0]
+    ]
     return it.R_LABEL_VARIANT.in_document(path, label, where, found=squeeze(printed), expected=official)
 
 
@@ -309,7 +317,9 @@ def read_requests(rows: Sequence[Row], reading: Reading) -> None:
         if key in seen:
             if seen[key][1] != printed:
                 paths = [f"requests.{key}.{column}" for column, _ in schema.APPLICANT_COLUMNS]
-                issue = it.R_DUPLICATE_ROW.in_document(f"requests.{key}", _request_label(key), row.where, first=seen[key][0])
+                issue = it.R_DUPLICATE_ROW.in_document(
+                    f"requests.{key}", _request_label(key), row.where, first=seen[key][0]
+                )
                 reading.fail(issue, paths)
             continue
         seen[key] = (row.where, printed)
@@ -372,7 +382,9 @@ _APPEAL_HEADERS = (
     *(label for _, label in schema.APPEAL_COLUMNS),
 )
 _APPEAL_HEADER_KEYS = tuple(label_key(label) for label in _APPEAL_HEADERS)
-_APPEAL_PATHS = tuple(f"appeals.{group}.{column}" for group, _ in schema.APPEAL_GROUPS for column, _ in schema.APPEAL_COLUMNS)
+_APPEAL_PATHS = tuple(
+    f"appeals.{group}.{column}" for group, _ in schema.APPEAL_GROUPS for column, _ in schema.APPEAL_COLUMNS
+)
 
 
 def read_appeals(rows: Sequence[Row], reading: Reading) -> None:
@@ -390,7 +402,9 @@ def read_appeals(rows: Sequence[Row], reading: Reading) -> None:
         return
     row, tail = data[0]
     if len(tail) != len(_APPEAL_PATHS):
-        issue = it.R_CELL_COUNT.in_document("appeals", "四、复议诉讼", row.where, found=len(tail), expected=len(_APPEAL_PATHS))
+        issue = it.R_CELL_COUNT.in_document(
+            "appeals", "四、复议诉讼", row.where, found=len(tail), expected=len(_APPEAL_PATHS)
+        )
         reading.fail(issue, _APPEAL_PATHS)
         return
     for other, other_tail in data[1:]:
