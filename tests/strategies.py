@@ -69,7 +69,11 @@ def _printable_line(line: str) -> bool:
     """A line of text that reads back as itself from a printed report (not a heading, a date or a sub-section)."""
     from generator.formats.published.mapping import parse_date, section_of
 
-    return section_of(line) is None and parse_date(line) is None and not re.match(r"\s*[（(][一二三四五六七八九十]+[）)]", line)
+    return (
+        section_of(line) is None
+        and parse_date(line) is None
+        and not re.match(r"\s*[（(][一二三四五六七八九十]+[）)]", line)
+    )
 
 
 def printed_text(max_size: int = 40) -> st.SearchStrategy[str]:

@@ -48,7 +48,9 @@ def scratch(name: str) -> Iterator[Path]:
 
 
 @given(report=printable_reports())
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 def test_import_of_the_built_docx_is_the_report(template: PreparedTemplate, report: Report) -> None:
     with scratch("r.docx") as path:
         path.write_bytes(render_report(report, template))

@@ -80,13 +80,11 @@ def extract_html(path: Path) -> Extracted:
     reader.flush()
     blocks, owners = reader.blocks, reader.owners
     article = _article(blocks, owners)
-    kept = [b for b, owner in zip(blocks, owners, strict=True) if article is None or _within(owner, article)]
-    before = [
-        b.text
-        for b, owner in zip(blocks, owners, strict=True)
-        if isinstance(b, Paragraph) and article is not None and not _within(owner, article)
-    ]
-    titles = (*_meta_titles(root), *before, root.findtext(".//title") or "")
+    inside = [article is None or _within(owner, article) for owner in owners]
+    kept = [block for block, keep in zip(blocks, inside, strict=True) if keep]
+    start = inside.index(True) if True in inside else len(blocks)
+    before = [block.text for block in blocks[:start] if isinstance(block, Paragraph)]
+    titles = (*_meta_titles(root), *reversed(before), root.findtext(".//title") or "")  # the headline is nearest
     return Extracted(tuple(_renumber(kept)), tuple(t for t in titles if t))
 
 
