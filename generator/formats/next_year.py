@@ -11,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
@@ -50,23 +51,24 @@ def add_previous_year(book: Workbook, last: Report) -> None:
 
 def _baseline(sheet: Worksheet, last: Report) -> None:
     table = schema.PROACTIVE_TABLE
-    header = sheet[table.address(1, _BASELINE_COLUMN)]
-    header.value = f"上年（{last.year or ''}年）现行有效件数"
-    expected = sheet[table.address(1, _BASELINE_COLUMN + 1)]
-    expected.value = "按上年推算：上年现行有效＋本年制发－本年废止"
-    for cell in (header, expected):
-        cell.fill, cell.alignment, cell.border = HEADER_FILL, CENTER, BORDER
+    first, second = (table.address(0, _BASELINE_COLUMN + offset) for offset in (0, 1))
+    sheet[first] = f"参考：上年（{last.year or ''}年）"
+    sheet.merge_cells(f"{first}:{second}")
+    for col, text in ((_BASELINE_COLUMN, "上年现行有效件数"), (_BASELINE_COLUMN + 1, "上年＋本年制发－本年废止")):
+        sheet[table.address(1, col)] = text
     for offset, (key, _) in enumerate(schema.DOC_ROWS, start=2):
-        value = last[f"proactive.{key}.in_force"]
         baseline = sheet[table.address(offset, _BASELINE_COLUMN)]
-        baseline.value = value
-        baseline.alignment, baseline.border = CENTER, BORDER
+        baseline.value = last[f"proactive.{key}.in_force"]
         issued, repealed = (table.address(offset, col) for col in (1, 2))
-        formula = sheet[table.address(offset, _BASELINE_COLUMN + 1)]
-        formula.value = f"={baseline.coordinate}+{issued}-{repealed}"
-        formula.alignment, formula.border = CENTER, BORDER
-    for col, width in ((_BASELINE_COLUMN, 18), (_BASELINE_COLUMN + 1, 24)):
-        sheet.column_dimensions[schema.column_letter(col + 1)].width = width
+        sheet[table.address(offset, _BASELINE_COLUMN + 1)] = f"={baseline.coordinate}+{issued}-{repealed}"
+    for row in range(4):
+        for col in (_BASELINE_COLUMN, _BASELINE_COLUMN + 1):
+            cell = sheet[table.address(row, col)]
+            cell.alignment, cell.border = CENTER, BORDER
+            if row < 2:
+                cell.fill = HEADER_FILL
+    for col in (_BASELINE_COLUMN, _BASELINE_COLUMN + 1):
+        sheet.column_dimensions[schema.column_letter(col + 1)].width = 24
 
 
 def _reference_sheet(sheet: Worksheet, last: Report) -> None:
@@ -74,15 +76,18 @@ def _reference_sheet(sheet: Worksheet, last: Report) -> None:
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = _REFERENCE_NOTE
     sheet["A2"].font = Font(color="C00000")
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 110
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 100
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     row = 4
     for label, text in _texts(last):
         sheet.cell(row, 1, label).alignment = TOP_LEFT
         cell = sheet.cell(row, 2, text)
         cell.data_type = "s"  # a text starting with "=" stays text
         cell.alignment = TOP_LEFT
-        sheet.row_dimensions[row].height = max(18, 15 * (1 + len(text) // 60 + text.count("\n")))
+        sheet.row_dimensions[row].height = max(30, 15 * (1 + len(text) // 55 + text.count("\n")))
         row += 1
     sheet.protection.sheet = True
 
