@@ -261,3 +261,43 @@ def test_headings_and_dates_as_real_reports_print_them() -> None:
     assert parse_date("2024 年 1 月 17 日") == "2024-01-17"
     assert parse_date("二〇二二年一月二十五日") == "2022-01-25"
     assert parse_date("2024年1月") is None
+
+
+def _edit_requests_table(report: Report, edit: Any, tmp_path: Path) -> Imported:
+    """The portal page of `report` with its table 三 changed by `edit(rows)`."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(portal_page(report))
+    edit(root.findall(".//table")[1].findall(".//tr"))
+    path = tmp_path / "page.html"
+    path.write_bytes(lxml.html.tostring(root, encoding="utf-8"))
+    return import_report(path)
+
+
+def test_a_table_without_its_header_is_read_in_the_official_column_order(tmp_path: Path) -> None:
+    report = seed(**{"requests.new.research": 2, "requests.granted.research": 2})
+
+    def drop_header(rows: list[Any]) -> None:
+        for row in rows[:3]:
+            row.getparent().remove(row)
+
+    imported = _edit_requests_table(report, drop_header, tmp_path)
+    assert_same(imported, report)
+    assert [(i.code, i.place) for i in imported.result.warnings] == [("report-no-header", "第2个表格第1行")]
+
+
+def test_a_row_printed_twice_with_different_numbers_is_not_used(tmp_path: Path) -> None:
+    import copy
+
+    def repeat_partially_granted(rows: list[Any]) -> None:
+        twice = copy.deepcopy(rows[6])
+        next(span for span in twice.iter("span") if span.text == "0").text = "3"
+        rows[6].addnext(twice)
+        group = next(td for td in rows[5] if td.get("rowspan"))  # 三、本年度办理结果 spans one row more
+        group.set("rowspan", str(int(group.get("rowspan")) + 1))
+
+    imported = _edit_requests_table(seed(), repeat_partially_granted, tmp_path)
+    assert [(i.code, i.path, i.place) for i in imported.result.errors] == [
+        ("report-duplicate-row", "requests.partially_granted", "第2个表格第8行")
+    ]
+    assert imported.report["requests.partially_granted.natural_person"] is None
