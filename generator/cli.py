@@ -19,8 +19,8 @@ from .check.load import Checked, load
 from .errors import NianbaoError
 from .files import refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
 from .formats.json_document import dumps
-from .issues import READING_CODES, CheckResult
-from .model import blank_report, with_values
+from .issues import READING_CODES, REPORT_READING, CheckResult
+from .model import Report, blank_report, with_values
 
 if TYPE_CHECKING:
     from .publish.render import PreparedTemplate
@@ -160,35 +160,48 @@ FORCE_OPTION = click.option("--force", is_flag=True, help="已有同名文件时
 @click.option("--agency", help="机关全称，填入工作簿。")
 @click.option("--year", type=int, help="报告年度，如 2025。")
 @click.option("--from", "source", type=INPUT, help="用 JSON 文件（或另一份工作簿）中的数据填写工作簿。")
+@click.option(
+    "--previous",
+    "last",
+    type=INPUT,
+    help="上年的年报（工作簿、JSON 或已发布的报告）：填好机关、机关类型、年度和上年结转，上年的文字放在“上年参考”表中。",
+)
 @FORCE_OPTION
-def new(out: Path, agency: str | None, year: int | None, source: Path | None, force: bool) -> None:
+def new(out: Path, agency: str | None, year: int | None, source: Path | None, last: Path | None, force: bool) -> None:
     """生成标准工作簿（.xlsx），供在 Excel/WPS 中填写。
 
     \b
     例：nianbao new 年报.xlsx --agency 某某镇人民政府 --year 2025
         nianbao new 年报.xlsx --from 年报.json
+        nianbao new 2025年报.xlsx --previous 2024年报.docx
     """
-    from .formats.workbook_writer import replaced_totals, write_workbook
+    from .formats.next_year import write_next_year_workbook
+    from .formats.workbook_writer import write_workbook
 
+    if source is not None and last is not None:
+        raise click.UsageError("--from 和 --previous 只能选一个。")
+    given = source or last
     with cannot_run_on_error():
         if out.suffix.lower() not in (".xlsx", ".xlsm"):
             raise NianbaoError(f"“{out.name}”不是工作簿文件名：new 生成的是 Excel 工作簿，文件名应以 .xlsx 结尾。")
         refuse_to_replace(out, force)
-        if source is not None:
-            refuse_input_as_output(out, [source])
-    report = blank_report()
-    if source is not None:
-        checked = _checked(source)
-        unreadable = [i for i in checked.result.errors if i.code in READING_CODES]
-        if unreadable:
-            click.echo(CheckResult(tuple(unreadable)).to_text(), err=True)
-            click.echo("数据有误，未生成工作簿。", err=True)
-            sys.exit(EXIT_DATA)
-        report = checked.report
+        if given is not None:
+            refuse_input_as_output(out, [given])
+    report = blank_report() if given is None else _readable(given)
     updates = {key: value for key, value in (("agency", agency), ("year", year)) if value is not None}
-    report = with_values(report, **updates)
     with cannot_run_on_error():
-        write_workbook(out, report)
+        if last is not None:
+            write_next_year_workbook(out, report, **updates)
+        else:
+            report = with_values(report, **updates)
+            write_workbook(out, report)
+            _warn_replaced_totals(report)
+    click.echo(f"已生成工作簿：{out}")
+
+
+def _warn_replaced_totals(report: Report) -> None:
+    from .formats.workbook_writer import replaced_totals
+
     for path, given, computed in replaced_totals(report):
         field = schema.BY_PATH[path]
         click.echo(
@@ -196,12 +209,23 @@ def new(out: Path, agency: str | None, year: int | None, source: Path | None, fo
             f"工作簿中改为自动合计的公式（按明细合计为 {computed}）",
             err=True,
         )
-    click.echo(f"已生成工作簿：{out}")
+
+
+def _readable(path: Path) -> Report:
+    """The report of an input whose every value could be read; exit 1 listing what could not."""
+    checked = _checked(path)
+    codes = READING_CODES | {t.code for t in REPORT_READING}
+    unreadable = [i for i in checked.result.errors if i.code in codes]
+    if unreadable:
+        click.echo(CheckResult(tuple(unreadable)).to_text(), err=True)
+        click.echo("数据有误，未生成工作簿。", err=True)
+        sys.exit(EXIT_DATA)
+    return checked.report
 
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=INPUT)
-@click.option("--previous", type=INPUT, help="上年的年报（工作簿或 JSON），核对上年结转和现行有效件数。")
+@click.option("--previous", type=INPUT, help="上年的年报（工作簿、JSON 或已发布的报告），核对上年结转和现行有效件数。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
 def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
     """检查工作簿或 JSON：数字、合计和勾稽关系，指出每个问题所在的表、行、列和单元格。
@@ -260,6 +284,49 @@ def _template(path: Path | None) -> PreparedTemplate:
 
     with cannot_run_on_error():
         return load_template(path)
+
+
+@cli.command("import")
+@click.argument("report_path", metavar="REPORT", type=INPUT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出的 JSON（.json）或标准工作簿（.xlsx）；默认把 JSON 输出到屏幕。",
+)
+def import_command(report_path: Path, output: Path | None) -> None:
+    """读取已发布的年度报告（Word、网页或带文字的 PDF），转为标准 JSON 文档或工作簿。
+
+    数字按报告所印原样读出（合计不符也照写，检查是 check 的事）；无法读取的部分列出位置（页、表格、行），
+    退出状态为 1；按 0 读取的空白单元格等假定以警告列出。
+
+    \b
+    例：nianbao import 上年年报.docx -o 上年年报.json
+        nianbao import 年报网页.html -o 年报.xlsx
+    """
+    from .check.imported import import_report
+    from .formats.workbook_writer import write_workbook
+
+    with cannot_run_on_error():
+        if output is not None and output.suffix.lower() not in (".json", ".xlsx"):
+            raise NianbaoError("输出文件的扩展名应为 .json 或 .xlsx。")
+        if output is not None and output.resolve() == report_path.resolve():
+            raise NianbaoError("输出文件不能是输入的报告本身。")
+        imported = import_report(report_path)
+    if imported.result.issues:
+        click.echo(imported.result.to_text(), err=True)
+    if not imported.result.ok:
+        click.echo("报告有部分内容无法读取，未输出。", err=True)
+        sys.exit(EXIT_DATA)
+    if output is None:
+        click.echo(dumps(imported.report), nl=False)
+        return
+    with cannot_run_on_error():
+        if output.suffix.lower() == ".xlsx":
+            write_workbook(output, imported.report)
+        else:
+            write_text(output, dumps(imported.report))
+    click.echo(f"已导入：{output}", err=True)
 
 
 @cli.command("build")
@@ -337,7 +404,7 @@ def bulk_command(
         out_dir.mkdir(parents=True, exist_ok=True)
         paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve() if recursive else None)
     if not paths:
-        raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx 或 .json 文件。")
+        raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
     outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), pdf)
     show = not quiet and sys.stderr.isatty()
     with (

@@ -317,6 +317,38 @@ TEMPLATE_TYPES = (  # the codes of `nianbao template check`
     T_EXTRA_FIELDS,
 )
 
+# --- reading a published report (DOCX, HTML page, PDF: `nianbao import`, or as any INPUT) -----
+R_SOURCE = IssueType(
+    "report-source",
+    W,
+    "输入是已发布的报告",
+    "数字和文字是从{kind}中读出的，不是从标准工作簿；问题的位置指报告中的表格、行和列，请对照原报告核对",
+)
+R_BLANK_AS_ZERO = IssueType(
+    "report-blank-as-zero", W, "空白单元格按 0 读取", "{count} 个单元格是空白或“/”“—”，已按 0 读取（如{example}）"
+)
+R_THOUSANDS = IssueType(
+    "report-thousands-separator", W, "数字带千位分隔符", "{count} 个数字带千位分隔符（如“{example}”），已按数字读取"
+)
+R_OLD_LAYOUT = IssueType("report-old-layout", W, "表格为旧版格式", "{found}：{assumed}")
+R_EXTRA_COLUMN = IssueType(
+    "report-extra-column", W, "表格有多余的列", "表格有“{found}”列（统一格式中没有这一列），已忽略这一列"
+)
+R_LABEL_VARIANT = IssueType("report-label-variant", W, "标签与统一格式不同", "印作“{found}”，按“{expected}”读取")
+R_DATE_MISSING = IssueType(
+    "report-date-missing", W, "找不到成文日期", "报告末尾没有落款日期，成文日期未读取（JSON 中为 null）"
+)
+R_NO_HEADER = IssueType("report-no-header", W, "找不到表头", "表格没有可识别的表头，按统一格式的列顺序读取")
+R_MISSING = IssueType("report-missing", E, "报告中找不到", "找不到{what}，{consequence}")
+R_UNKNOWN_ROW = IssueType("report-unknown-row", E, "无法识别的表格行", "“{found}”不是{table}中的行，这一行的数字未读取")
+R_CELL_COUNT = IssueType(
+    "report-cell-count", E, "数字格数目不符", "这一行有 {found} 个数字格，应为 {expected} 个，无法确定各数字属于哪一列"
+)
+R_DUPLICATE_ROW = IssueType(
+    "report-duplicate-row", E, "表格行重复", "这一行在{first}已出现过，且数字不同；两处都未采用"
+)
+REPORT_READING = (R_MISSING, R_UNKNOWN_ROW, R_CELL_COUNT, R_DUPLICATE_ROW)  # parts of a report not read
+
 ALL_TYPES: tuple[IssueType, ...] = tuple(value for value in list(globals().values()) if isinstance(value, IssueType))
 # Problems that leave a value unknown: a report with one of these cannot be written to a workbook.
 READING_CODES = frozenset(

@@ -40,7 +40,8 @@ SHEET_APPEALS = "四、复议诉讼"
 SHEET_PROBLEMS = "五、问题及改进"
 SHEET_OTHER = "六、其他事项"
 SHEET_EXTRA = "自定义字段"
-REFERENCE_SHEETS: frozenset[str] = frozenset()  # sheets nianbao writes for the clerk to read, not to fill
+SHEET_PREVIOUS = "上年参考"  # added by `nianbao new --previous`: last year's texts, for reference only (never read)
+REFERENCE_SHEETS = (SHEET_PREVIOUS,)  # sheets nianbao writes for the clerk to read, not to fill
 SHEETS = (
     SHEET_GUIDE,
     SHEET_BASIC,
@@ -61,6 +62,14 @@ HEADINGS = (
     "四、政府信息公开行政复议、行政诉讼情况",
     "五、存在的主要问题及改进情况",
     "六、其他需要报告的事项",
+)
+# the opening paragraph of the default template; `opening` in the data replaces it
+STANDARD_OPENING = (
+    "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和"
+    "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，"
+    "由{agency}发布。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+    "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。"
+    "报告中所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
 )
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 DEFAULT_OVERVIEW_TITLES = (

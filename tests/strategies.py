@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -67,3 +68,38 @@ def normal(report: Report) -> dict[str, object]:
     values = complete_values(report.values)
     values["proactive.fees"] = Decimal(values["proactive.fees"]).normalize()  # type: ignore[arg-type]
     return {"values": values, "overview": report.overview, "extra": dict(report.extra)}
+
+
+def _printable_line(line: str) -> bool:
+    """A line of text that reads back as itself from a printed report (not a heading, a date or a sub-section)."""
+    from generator.formats.published.mapping import parse_date, section_of
+
+    return (
+        section_of(line) is None
+        and parse_date(line) is None
+        and not re.match(r"\s*[（(][一二三四五六七八九十]+[）)]", line)
+    )
+
+
+def printed_text(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Text in the form a report prints it: one paragraph per line, none empty, none with outer white space."""
+    return clean_text(max_size).map(lambda text: "\n".join(line.strip() for line in text.split("\n") if line.strip()))
+
+
+@st.composite
+def printable_reports(draw: st.DrawFn) -> Report:
+    """A valid report in the form a published report prints it, so that reading it back must give it exactly.
+
+    What a printed report cannot tell apart is left out: custom fields and 机关类型 (not printed), a sub-section
+    without a title after the first (its text would run into the one before), lines that look like headings.
+    """
+    report = draw(valid_reports())
+    agency = draw(clean_text(20, lines=False).filter(lambda a: bool(a) and _printable_line(a)))
+    texts = printed_text().filter(lambda t: all(_printable_line(line) for line in t.split("\n")))
+    titled = st.builds(Section, clean_text(12, lines=False).filter(bool), texts)
+    sections = draw(st.lists(titled, max_size=4))
+    if draw(st.booleans()):
+        sections.insert(0, Section("", draw(texts.filter(bool))))
+    values = dict(report.values)
+    values.update(agency=agency, problems=draw(texts), other_matters=draw(texts))
+    return make_report(values, tuple(sections), {})

@@ -50,7 +50,7 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         ("empty.xlsx", b"", "是空的"),
         ("text.xlsx", "这是一段文字".encode(), "不是有效的 Excel 工作簿"),
-        ("report.xlsx", docx_bytes(), "是 Word 文档"),
+        ("report.xlsx", docx_bytes(), "Word 文档“report.xlsx”已损坏"),
         ("old.xls", OLE2_MAGIC + b"\0" * 600, "另存为” .xlsx"),
         ("wps.et", OLE2_MAGIC + b"\0" * 600, "WPS 表格（.et）"),
         ("locked.xlsx", OLE2_MAGIC + b"\0" * 100 + "EncryptedPackage".encode("utf-16-le"), "设置了打开密码"),

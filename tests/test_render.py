@@ -44,7 +44,7 @@ def test_headings_in_order_verbatim(seed_docx: bytes) -> None:
     assert headings == list(schema.HEADINGS)
     assert lines[0] == "¶ 年报标题｜新绛县三泉镇人民政府"
     assert lines[1] == "¶ 年报标题｜2021年政府信息公开工作年度报告"
-    assert "2021年1月1日至2021年12月31日" in lines[3]
+    assert "2021 年 1 月 1 日至 2021 年 12 月 31 日" in lines[3]  # the seed's own opening
     assert lines.index("¶ 署名｜2022年1月25日") == lines.index("¶ 署名｜新绛县三泉镇人民政府") + 1
 
 

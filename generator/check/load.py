@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..formats.inputs import read_input
@@ -41,7 +41,9 @@ def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
 
 def _located(found: Iterable[Issue], parsed: Parsed) -> Iterable[Issue]:
     for issue in found:
-        if issue.sheet is None and issue.path in parsed.locations:
+        if issue.sheet is None and issue.where is None and issue.path in parsed.places:
+            yield replace(issue, where=parsed.places[issue.path])
+        elif issue.sheet is None and issue.path in parsed.locations:
             sheet, cell = parsed.locations[issue.path]
             yield issue.located(sheet, cell)
         else:

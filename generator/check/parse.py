@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +43,7 @@ class Parsed:
     issues: tuple[Issue, ...]
     invalid: frozenset[str]
     locations: Mapping[str, tuple[str | None, str | None]]
+    places: Mapping[str, str] = dataclasses.field(default_factory=dict)  # published reports: path → place
 
 
 COUNT_KINDS = (schema.Kind.COUNT, schema.Kind.TOTAL)
@@ -203,8 +205,8 @@ def coerce(kind: schema.Kind, value: object, choices: tuple[str, ...] = ()) -> V
 
 
 def _issue(problem: Problem, path: str, raw: Raw) -> Issue:
-    issue = problem.issue_type.at(path, **problem.facts)
-    return issue.located(raw.sheet, raw.cell)
+    issue = problem.issue_type.at(path, **problem.facts).located(raw.sheet, raw.cell)
+    return replace(issue, where=raw.where) if raw.where else issue
 
 
 def parse(raw: RawInput) -> Parsed:
@@ -241,7 +243,16 @@ def parse(raw: RawInput) -> Parsed:
     overview = _parse_overview(raw.overview, found, locations)
     extra = _parse_extra(raw.extra, found, locations)
     report = Report(MappingProxyType(values), overview, MappingProxyType(extra))
-    return Parsed(report, tuple(found), frozenset(invalid), MappingProxyType(locations))
+    places = {path: item.where for path, item in raw.values.items() if item.where}
+    for index, pair in enumerate(raw.overview):
+        places.update(
+            {
+                schema.overview_path(index, part): i.where
+                for part, i in zip(("title", "text"), pair, strict=True)
+                if i.where
+            }
+        )
+    return Parsed(report, tuple(found), frozenset(invalid), MappingProxyType(locations), MappingProxyType(places))
 
 
 def _parse_overview(

@@ -17,7 +17,7 @@ from ..files import atomic_output, write_bytes
 from ..publish.build import docx_to_pdf, render_checked, report_file_name
 from ..publish.templates import load_template
 
-INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json"}
+INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json", ".docx", ".html", ".htm", ".pdf"}  # and published reports
 OLD_SUFFIXES = {".xls", ".et", ".ett", ".xlt"}
 SUMMARY_NAME = "汇总"
 SUMMARY_COLUMNS = ("序号", "文件", "机关", "年度", "状态", "错误数", "警告数", "问题", "报告文件")
@@ -41,7 +41,7 @@ class Outcome:
 
 
 def discover(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
-    """Inputs in a folder, sorted: .xlsx/.json and old .xls/.et (reported), no lock or hidden files."""
+    """Inputs in a folder, sorted: .xlsx/.json, published reports, old .xls/.et (reported); no lock or hidden files."""
     pattern = "**/*" if recursive else "*"
     found = []
     for path in folder.glob(pattern):

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from .. import issues as it
 from .json_document import read_document
+from .published import SOURCE_NAMES, read_published
 from .raw import RawInput
-from .sniff import InputFormat, sniff
+from .sniff import PUBLISHED, InputFormat, sniff
 from .workbook_reader import read_workbook
 
 
 def read_input(path: Path) -> tuple[RawInput, InputFormat]:
-    """Read a workbook or JSON document, told apart by content; raises NianbaoError if it cannot."""
+    """Read a workbook, a JSON document or a published report, told apart by content; NianbaoError if it cannot.
+
+    A published report carries a warning that its figures were read from the report, not a workbook.
+    """
     input_format = sniff(path)
+    if input_format in PUBLISHED:
+        raw = read_published(path, input_format)
+        notice = it.R_SOURCE.in_document("format", "输入文件", path.name, kind=SOURCE_NAMES[input_format])
+        return replace(raw, issues=(notice, *raw.issues)), input_format
     raw = read_workbook(path) if input_format is InputFormat.XLSX else read_document(path)
     return raw, input_format

@@ -10,11 +10,12 @@ from ..issues import Issue
 
 @dataclass(frozen=True, slots=True)
 class Raw:
-    """A value as found in the input, with the workbook sheet and cell it came from."""
+    """A value as found in the input, with the workbook sheet and cell (or the place in a report) it came from."""
 
     value: object
     sheet: str | None = None
     cell: str | None = None
+    where: str | None = None  # in a published report, which has no cells: its page, table, row and column
 
 
 @dataclass(frozen=True, slots=True)

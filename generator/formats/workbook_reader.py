@@ -177,7 +177,7 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
     path, label = _SHEET_PATH[sheet], "工作簿结构"
     cells = sheets.get(sheet)
     if cells is None:
-        unknown = [name for name in sheets if name not in schema.SHEETS]
+        unknown = [name for name in sheets if name not in (*schema.SHEETS, *schema.REFERENCE_SHEETS)]
         guess = f"；是否把“{unknown[0]}”改回“{sheet}”？" if unknown else ""
         issue = it.LAYOUT_MISMATCH.at(
             path,

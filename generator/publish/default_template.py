@@ -49,13 +49,7 @@ STYLE_TABLE = "表格文字"
 STYLE_SIGNATURE = "署名"
 STYLE_PAGE_NUMBER = "页码"
 
-OPENING = (
-    "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）第五十条和"
-    "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，"
-    "由{{ agency }}发布。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
-    "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。"
-    "报告中所列数据的统计期限为{{ year }}年1月1日至{{ year }}年12月31日。"
-)
+OPENING = schema.STANDARD_OPENING.format(agency="{{ agency }}", year="{{ year }}")
 # column widths in mm, adding up to the 156 mm type area
 WIDTHS = {
     "proactive": (48, 36, 36, 36),
@@ -74,7 +68,7 @@ def build_default_template(path: Path | io.BytesIO) -> None:
     document.add_paragraph("{{ agency }}", STYLE_TITLE)
     document.add_paragraph("{{ year }}年政府信息公开工作年度报告", STYLE_TITLE)
     document.add_paragraph("", STYLE_BODY)
-    document.add_paragraph(OPENING, STYLE_BODY)
+    _opening(document)
     _heading(document, 0)
     _overview(document)
     _heading(document, 1)
@@ -194,6 +188,18 @@ def _text_lines(document: WordDocument, expression: str) -> None:
     add("{{ line }}", STYLE_BODY)
     add("{%p endif %}", STYLE_BODY)
     add("{%p endfor %}", STYLE_BODY)
+
+
+def _opening(document: WordDocument) -> None:
+    """The agency's own opening paragraphs when the data has them, else the standard one."""
+    add = document.add_paragraph
+    add("{%p if opening %}", STYLE_BODY)
+    add("{%p for line in opening|paragraphs %}", STYLE_BODY)
+    add("{{ line }}", STYLE_BODY)
+    add("{%p endfor %}", STYLE_BODY)
+    add("{%p else %}", STYLE_BODY)
+    add(OPENING, STYLE_BODY)
+    add("{%p endif %}", STYLE_BODY)
 
 
 def _overview(document: WordDocument) -> None:
