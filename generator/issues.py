@@ -221,6 +221,17 @@ MISSING_EXTRA = IssueType(
 )
 
 PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
+# --- the published files (build --pdf) ---
+PDF_FONT_SUBSTITUTED = IssueType(
+    "pdf-font-substituted",
+    W,
+    "PDF 字体被替换",
+    "生成 PDF 的电脑没有字体“{face}”，PDF 中这部分文字改用了 {substitute}；"
+    "请在装有该字体的电脑上生成 PDF，或以 Word 文档为准",
+)
+PDF_FONT_NOT_EMBEDDED = IssueType(
+    "pdf-font-not-embedded", W, "PDF 字体未嵌入", "字体 {font} 没有嵌入 PDF，在没有该字体的电脑上会显示为其他字体"
+)
 
 # --- templates (`nianbao template check`) ------------------------------------------------
 T_SYNTAX = IssueType("template-syntax", E, "模板语法错误", "{found}")

@@ -78,7 +78,7 @@ def test_a_damaged_cache_file_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyP
     else:
         entry.write_bytes(damage)  # type: ignore[arg-type]
     calls = count_patches(monkeypatch)
-    assert "{{ agency }}" in prepare(DEFAULT).parts["word/document.xml"].source
+    assert "{{ year }}" in prepare(DEFAULT).parts["word/document.xml"].source
     assert calls  # prepared afresh
     assert entry.read_bytes() == blob  # and stored again whole
 
