@@ -24,7 +24,7 @@ from ..model import Report
 from . import layout, properties
 from .context import build_context
 from .html import report_html
-from .package import write_package
+from .package import publication_header, write_package
 from .pdf_fonts import pdf_fonts, substitutions
 from .properties import build_time
 from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
@@ -132,13 +132,11 @@ def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> by
 def pdf_font_issues(docx: bytes, pdf: bytes, name: str) -> tuple[Issue, ...]:
     """Warnings for each face of the DOCX the PDF had to set in another font, and each font it did not embed."""
     found = [
-        it.PDF_FONT_SUBSTITUTED.in_document(name, "PDF 字体", f"字体“{s.face}”", face=s.face, substitute=s.substitute)
+        it.PDF_FONT_SUBSTITUTED.in_document(name, name, f"字体“{s.face}”", face=s.face, substitute=s.substitute)
         for s in substitutions(docx, pdf, libreoffice_environment())
     ]
     found += [
-        it.PDF_FONT_NOT_EMBEDDED.in_document(name, "PDF 字体", f"字体“{f.name}”", font=f.name)
-        for f in pdf_fonts(pdf)
-        if not f.embedded
+        it.PDF_FONT_NOT_EMBEDDED.in_document(name, name, f"字体“{f.name}”") for f in pdf_fonts(pdf) if not f.embedded
     ]
     return tuple(found)
 
@@ -200,7 +198,7 @@ def build(
     made = publish(checked.report, docx, output.name, pdf=pdf or package, html=html or package)
     named = [(output.with_suffix(suffix).name, data) for suffix, data in made.files]
     if package:
-        written = write_package(output.with_suffix(""), checked.report, named)
+        written = write_package(output.with_suffix(""), publication_header(checked.report), named)
     else:
         written = []
         for name, data in named:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import schema
-from . import layout
 from ..chinese import cn_date, cn_number, cn_ordinal, cn_year, num
 from ..model import Report, to_document
+from . import layout
 
 _HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -69,7 +70,7 @@ def one_line(text: Any) -> str:
     return layout.one_line(str(text or ""))
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "cn_date": cn_date,
     "paragraphs": paragraphs,
     "num": num,

@@ -276,17 +276,17 @@ def font_table() -> bytes:
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{"".join(fonts)}</w:fonts>'
-    ).encode("utf-8")
+    ).encode()
 
 
 APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Template>Normal.dotm</Template><Application>nianbao</Application><DocSecurity>0</DocSecurity>"
-    "<ScaleCrop>false</ScaleCrop><Company/><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"
-).encode("utf-8")
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Template>Normal.dotm</Template><Application>nianbao</Application><DocSecurity>0</DocSecurity>"
+    b"<ScaleCrop>false</ScaleCrop><Company/><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"
+)
 THUMBNAIL = "docProps/thumbnail.jpeg"  # python-docx's picture of an empty page
 
 

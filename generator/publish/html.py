@@ -27,7 +27,7 @@ STYLE = {
     "article": f"{TEXT};max-width:36em;margin:0 auto;padding:1.5em 1em;background:#fff",
     "h1": (
         f"font-family:{layout.css_family(layout.XIAOBIAOSONG)};font-size:22pt;font-weight:bold;line-height:1.6;"
-        "text-align:center;margin:0 0 1em;word-break:keep-all;text-wrap:balance"
+        "text-align:center;margin:0 0 1em;word-break:keep-all"
     ),
     "h2": f"font-family:{layout.css_family(layout.HEITI)};font-size:16pt;font-weight:normal;margin:0;text-indent:2em",
     "h3": f"font-family:{layout.css_family(layout.KAITI)};font-size:16pt;font-weight:normal;margin:0;text-indent:2em",

@@ -32,8 +32,8 @@ def statistics_period(year: int | None) -> str:
     return f"{year}年1月1日至{year}年12月31日" if year else ""
 
 
-def publication_info(report: Report, files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
-    """The contents of 发布信息.json."""
+def publication_header(report: Report) -> dict[str, Any]:
+    """What 发布信息.json says about the report itself (a plain dict: it travels between processes)."""
     date = report["date"]
     return {
         "标题": layout.report_title(report.agency, report.year),
@@ -42,21 +42,24 @@ def publication_info(report: Report, files: Sequence[tuple[str, bytes]]) -> dict
         "统计期限": statistics_period(report.year),
         "格式": f"国办公开办函〔2021〕30号（{schema.FORMAT_VERSION}）",
         "生成工具": f"nianbao {__version__}",
-        "文件": [
-            {"文件名": name, "字节数": len(data), "SHA-256": hashlib.sha256(data).hexdigest()} for name, data in files
-        ],
     }
 
 
-def package_files(report: Report, files: Sequence[tuple[str, bytes]]) -> dict[str, bytes]:
+def publication_info(header: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+    """The contents of 发布信息.json: the report's header, then each file's name, size and SHA-256."""
+    listed = [{"文件名": name, "字节数": len(data), "SHA-256": hashlib.sha256(data).hexdigest()} for name, data in files]
+    return {**header, "文件": listed}
+
+
+def package_files(header: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> dict[str, bytes]:
     """The package's files by name: the report's files and 发布信息.json describing them."""
-    info = json.dumps(publication_info(report, files), ensure_ascii=False, indent=2) + "\n"
+    info = json.dumps(publication_info(header, files), ensure_ascii=False, indent=2) + "\n"
     return {**dict(files), INFO_NAME: info.encode("utf-8")}
 
 
-def write_package(folder: Path, report: Report, files: Sequence[tuple[str, bytes]]) -> list[Path]:
+def write_package(folder: Path, header: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> list[Path]:
     """Write the package folder as a whole (a previous one of that name is replaced only when it is complete)."""
-    return write_folder(folder, package_files(report, files))
+    return write_folder(folder, package_files(header, files))
 
 
 # --- the county's index page -----------------------------------------------------------------------

@@ -140,13 +140,14 @@ class Substitution:
 
 
 def _stand_in(face: str, unclaimed: list[str], environment: Mapping[str, str]) -> str:
-    """The PDF font that most likely stands in for a missing face: LibreOffice's twin, fontconfig's choice,
-    or else every font of the PDF that stands for no face of the document."""
-    wanted = LIBREOFFICE_TWINS.get(face) or fontconfig_match(face, environment) or ""
-    key = _normal(re.sub(r"\s+(SC|TC|HK|JP|KR|CN)$", "", wanted)).removeprefix("arpl")  # AR PL UKai → UKaiCN
-    chosen = [name for name in unclaimed if key and (_normal(name).startswith(key) or key.endswith(_normal(name)))]
-    names = chosen or unclaimed
-    return "、".join(f"“{name}”" for name in names) if names else "其他字体"
+    """The PDF fonts that most likely stand in for a missing face: LibreOffice's metric twin or fontconfig's
+    choice where the PDF holds it, else every font of the PDF that stands for no face of the document."""
+    for wanted in (LIBREOFFICE_TWINS.get(face), fontconfig_match(face, environment)):
+        key = _normal(re.sub(r"\s+(SC|TC|HK|JP|KR|CN)$", "", wanted or "")).removeprefix("arpl")  # AR PL UKai
+        chosen = [name for name in unclaimed if key and (_normal(name).startswith(key) or key.endswith(_normal(name)))]
+        if chosen:
+            return "、".join(f"“{name}”" for name in chosen)
+    return "、".join(f"“{name}”" for name in unclaimed) or "其他字体"
 
 
 def substitutions(docx: bytes, pdf: bytes, environment: Mapping[str, str]) -> tuple[Substitution, ...]:
