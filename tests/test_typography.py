@@ -138,3 +138,12 @@ def test_the_opening_comes_from_the_workbook_when_given() -> None:
     standard = paragraph_texts(rendered_parts(valid_report())["word/document.xml"])
     assert standard[3].startswith("本报告依据《中华人民共和国政府信息公开条例》")
     assert "由测试县测试镇人民政府发布" in standard[3]
+
+
+def test_the_signature_never_stands_on_a_page_without_text() -> None:
+    """The report's last line, the blank line and the signature keep with what follows them."""
+    document = rendered_parts(valid_report(other_matters="第一段。\n最后一段。"))["word/document.xml"]
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", document, re.S)
+    last = next(i for i, p in enumerate(paragraphs) if "最后一段。" in p)
+    assert "<w:keepNext/>" not in next(p for p in paragraphs if "第一段。" in p)
+    assert all("<w:keepNext/>" in p for p in paragraphs[last : last + 3])

@@ -79,9 +79,11 @@ def build_default_template(path: Path | io.BytesIO) -> None:
     _heading(document, 4)
     _text_lines(document, "problems")
     _heading(document, 5)
-    _text_lines(document, "other_matters")
-    document.add_paragraph("", STYLE_BODY)
-    _right_indent(document.add_paragraph("{{ agency|signature_lines }}", STYLE_SIGNATURE), SIGNATURE_INDENT)
+    _text_lines(document, "other_matters", last_keeps_with_signature=True)
+    document.add_paragraph("", STYLE_BODY).paragraph_format.keep_with_next = True
+    signature = document.add_paragraph("{{ agency|signature_lines }}", STYLE_SIGNATURE)
+    signature.paragraph_format.keep_with_next = True
+    _right_indent(signature, SIGNATURE_INDENT)
     _right_indent(document.add_paragraph("{{ date|cn_date }}", STYLE_SIGNATURE), DATE_INDENT)
     _page_numbers(document)
     saved = io.BytesIO()
@@ -310,12 +312,16 @@ def _heading(document: WordDocument, index: int) -> None:
     document.add_paragraph(schema.HEADINGS[index], STYLE_HEADING1)
 
 
-def _text_lines(document: WordDocument, expression: str) -> None:
-    """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading."""
+def _text_lines(document: WordDocument, expression: str, last_keeps_with_signature: bool = False) -> None:
+    """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading. The report's
+    last line can be kept on the page of the signature (no page with a signature and no text)."""
     add = document.add_paragraph
     add(f"{{%p for line in {expression}|paragraphs %}}", STYLE_BODY)
     add("{%p if line is heading2 %}", STYLE_BODY)
     add("{{ line }}", STYLE_HEADING2)
+    if last_keeps_with_signature:
+        add("{%p elif loop.last %}", STYLE_BODY)
+        add("{{ line }}", STYLE_BODY).paragraph_format.keep_with_next = True
     add("{%p else %}", STYLE_BODY)
     add("{{ line }}", STYLE_BODY)
     add("{%p endif %}", STYLE_BODY)
