@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -122,11 +123,9 @@ def _spans(cell: schema.GridCell) -> dict[str, str]:
     return spans
 
 
-def _cell(grid: Grid, cell: schema.GridCell, document: Mapping[str, Any]) -> str:
-    table = grid.table
+def _cell(table: schema.Table, cell: schema.GridCell, headers: str, document: Mapping[str, Any]) -> str:
     if cell.header:
         return _tag("th", escape(cell.text), STYLE["cell"], id=cell_id(table, cell), scope="col", **_spans(cell))
-    headers = " ".join(cell_id(table, h) for h in (*grid.row_headers(cell), *grid.column_headers(cell)))
     if cell.text:  # a row label: a header of the numbers right of it
         return _tag(
             "th",
@@ -140,12 +139,27 @@ def _cell(grid: Grid, cell: schema.GridCell, document: Mapping[str, Any]) -> str
     return _tag("td", escape(num(_value(document, cell.path))), STYLE["cell"], headers=headers, **_spans(cell))
 
 
+@cache
+def _headers(table: schema.Table) -> dict[tuple[int, int], str]:
+    """The headers attribute of every cell that is not a column header (the same for every report)."""
+    grid = Grid.of(table)
+    return {
+        (cell.row, cell.col): " ".join(cell_id(table, h) for h in (*grid.row_headers(cell), *grid.column_headers(cell)))
+        for cell in table.cells
+        if not cell.header
+    }
+
+
 def table_html(table: schema.Table, document: Mapping[str, Any]) -> str:
     """One official table: caption, header cells with scope and id, data cells with headers."""
-    grid = Grid.of(table)
+    headers = _headers(table)
     rows = []
     for row in range(table.n_rows):
-        cells = "".join(_cell(grid, cell, document) for cell in table.cells if cell.row == row)
+        cells = "".join(
+            _cell(table, cell, headers.get((cell.row, cell.col), ""), document)
+            for cell in table.cells
+            if cell.row == row
+        )
         rows.append(f"<tr>{cells}</tr>")
     caption = table.title.split("、", 1)[-1]
     widths = layout.TABLE_WIDTHS[table.key]

@@ -47,7 +47,9 @@ def publication_header(report: Report) -> dict[str, Any]:
 
 def publication_info(header: dict[str, Any], files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
     """The contents of 发布信息.json: the report's header, then each file's name, size and SHA-256."""
-    listed = [{"文件名": name, "字节数": len(data), "SHA-256": hashlib.sha256(data).hexdigest()} for name, data in files]
+    listed = [
+        {"文件名": name, "字节数": len(data), "SHA-256": hashlib.sha256(data).hexdigest()} for name, data in files
+    ]
     return {**header, "文件": listed}
 
 
