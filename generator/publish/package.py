@@ -108,9 +108,10 @@ def index_html(rows: Sequence[IndexRow], title: str = "政府信息公开工作�
             f'<td style="{cell}">{row.year or ""}</td><td style="{cell}">{escape(written)}</td>'
             f'<td style="{cell}">{escape(row.status)}</td><td style="{label}">{links}</td></tr>'
         )
+    columns = "".join(f'<col style="width:{width}%">' for width in (6, 34, 8, 16, 10, 26))
     table = (
         f'<table style="{STYLE["table"]}"><caption style="{STYLE["caption"]}">共 {len(rows)} 份</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
     region = f'<div role="region" aria-label="报告列表" tabindex="0" style="{STYLE["region"]}">{table}</div>'
     article = f'<article lang="zh-CN" style="{STYLE["article"]};max-width:60em"><h1 style="{STYLE["h1"]}">{escape(title)}</h1>{region}</article>'
