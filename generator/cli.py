@@ -339,12 +339,17 @@ def import_command(report_path: Path, output: Path | None) -> None:
 )
 @TEMPLATE_OPTION
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
-def build_command(input_path: Path, output: Path | None, template_path: Path | None, pdf: bool) -> None:
+@click.option("--html", is_flag=True, help="同时生成网页版（HTML），可直接粘贴到门户网站。")
+@click.option("--package", is_flag=True, help="生成发布包：Word、PDF、HTML 和 发布信息.json 放在一个文件夹中。")
+def build_command(
+    input_path: Path, output: Path | None, template_path: Path | None, pdf: bool, html: bool, package: bool
+) -> None:
     """检查后生成 Word 格式的年度报告；有错误时只列出错误，不生成文件。
 
     \b
     例：nianbao build 年报.xlsx
-        nianbao build 年报.xlsx -o 报告.docx --pdf
+        nianbao build 年报.xlsx -o 报告.docx --pdf --html
+        nianbao build 年报.xlsx --package
     """
     from .publish.build import build, report_file_name
 
@@ -352,7 +357,7 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
     with cannot_run_on_error():
         checked = load(input_path)
         target = output or Path(report_file_name(checked.report.agency, checked.report.year))
-        built = build(input_path, target, template, pdf=pdf, checked=checked)
+        built = build(input_path, target, template, pdf=pdf, checked=checked, html=html, package=package)
     if built.result.issues:
         click.echo(built.result.to_text(), err=True)
     if not built.written:
@@ -377,6 +382,8 @@ def build_command(input_path: Path, output: Path | None, template_path: Path | N
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度条。")
 @TEMPLATE_OPTION
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
+@click.option("--html", is_flag=True, help="同时生成网页版（HTML）和列出全部报告的 index.html。")
+@click.option("--package", is_flag=True, help="每份报告生成一个发布包文件夹，另写 index.html。")
 def bulk_command(
     input_dir: Path,
     out_dir: Path,
@@ -385,6 +392,8 @@ def bulk_command(
     quiet: bool,
     template_path: Path | None,
     pdf: bool,
+    html: bool,
+    package: bool,
 ) -> None:
     """检查并生成一个文件夹中的全部工作簿和 JSON，写出汇总表（汇总.xlsx、汇总.csv）。
 
@@ -398,14 +407,14 @@ def bulk_command(
     with cannot_run_on_error():
         if not input_dir.is_dir():
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
-        if pdf:
+        if pdf or package:
             require_libreoffice()
         _template(template_path)
         out_dir.mkdir(parents=True, exist_ok=True)
         paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve() if recursive else None)
     if not paths:
         raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
-    outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), pdf)
+    outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), bulk.Outputs(pdf, html, package))
     show = not quiet and sys.stderr.isatty()
     with (
         click.progressbar(length=len(paths), label="生成中", file=sys.stderr)

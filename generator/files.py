@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .errors import NianbaoError
@@ -14,9 +15,12 @@ TEMP_PREFIX, TEMP_SUFFIX = ".nianbao-", ".tmp"
 
 
 def remove_leftovers(folder: Path) -> None:
-    """Remove temporary files an interrupted run may have left in `folder` (Ctrl-C between two lines)."""
+    """Remove temporary files and folders an interrupted run may have left in `folder` (Ctrl-C between two lines)."""
     for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -85,3 +89,39 @@ def write_bytes(path: Path, data: bytes) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write UTF-8 text to `path` atomically."""
     write_bytes(path, text.encode("utf-8"))
+
+
+def write_folder(path: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write a folder of files as a whole: built beside `path` and renamed into place when complete,
+    replacing a previous folder of that name only then."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise NianbaoError(f"输出文件夹“{parent}”不存在。")
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{path.name[:40]}.", suffix=TEMP_SUFFIX, dir=parent))
+    except OSError as exc:
+        raise NianbaoError(f"无法在“{parent}”中写入文件：{exc.strerror or exc}。") from exc
+    old = temporary.with_name(temporary.name.replace(TEMP_PREFIX, f"{TEMP_PREFIX}old-", 1))
+    try:
+        for name, data in files.items():
+            (temporary / name).write_bytes(data)
+        os.chmod(temporary, 0o777 & ~_umask())
+        if path.exists():
+            os.replace(path, old)
+        os.replace(temporary, path)
+    except BaseException as exc:
+        if old.exists() and not path.exists():
+            os.replace(old, path)  # the previous folder stays as it was
+        if isinstance(exc, PermissionError):
+            raise NianbaoError(f"无法写入“{path}”：没有权限，或其中的文件正在 Word/WPS 中打开，请关闭后再试。") from exc
+        raise
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return [path / name for name in files]
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

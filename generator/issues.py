@@ -265,6 +265,17 @@ MISSING_EXTRA = IssueType(
 )
 
 PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
+# --- the published files (build --pdf) ---
+PDF_FONT_SUBSTITUTED = IssueType(
+    "pdf-font-substituted",
+    W,
+    "PDF 字体被替换",
+    "生成 PDF 的电脑没有这种字体，PDF 中用它的文字改用了 {substitute}；请在装有“{face}”的电脑上生成 PDF，"
+    "或以 Word 文档为准",
+)
+PDF_FONT_NOT_EMBEDDED = IssueType(
+    "pdf-font-not-embedded", W, "PDF 字体未嵌入", "这种字体没有嵌入 PDF，在没有它的电脑上会显示为其他字体"
+)
 
 # --- templates (`nianbao template check`) ------------------------------------------------
 T_SYNTAX = IssueType("template-syntax", E, "模板语法错误", "{found}")

@@ -5,11 +5,15 @@ Run from the project root:  python scripts/regenerate.py
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
+import os
+import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,6 +21,7 @@ import openpyxl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
@@ -30,10 +35,14 @@ from generator.model import (  # noqa: E402
 )
 from generator.publish.build import docx_to_pdf, render_report  # noqa: E402
 from generator.publish.default_template import build_default_template, build_red_header_template  # noqa: E402
+from generator.publish.html import report_html  # noqa: E402
 from generator.publish.reference import variables_reference  # noqa: E402
 from generator.publish.render import prepare  # noqa: E402
 
 SEED = ROOT / "inputs" / "seed.json"
+# the samples' build time (docProps), fixed so that regenerating changes nothing: the seed's 成文日期, 9:00 Beijing
+SAMPLE_TIME = dt.datetime(2022, 1, 25, 1, 0, tzinfo=dt.UTC)
+STOCK_WINDOWS = ROOT / "scripts" / "stock-windows-fonts.conf"
 
 
 def as_printed(document: dict) -> dict:
@@ -107,15 +116,22 @@ def write_contract(root: Path) -> Path:
 
 def render_seed_docx(template: Path) -> bytes:
     """The corrected seed report rendered with a template."""
-    return render_report(parse(read_input(SEED)[0]).report, prepare(template))
+    return render_report(parse(read_input(SEED)[0]).report, prepare(template), SAMPLE_TIME)
+
+
+def seed_html() -> str:
+    """The corrected seed report as the HTML page."""
+    return report_html(parse(read_input(SEED)[0]).report)
 
 
 def write_samples(folder: Path, template: Path, previews: bool = True) -> list[Path]:
-    """samples/: the seed report as DOCX, and (with LibreOffice and pdftoppm) as PDF and PNG pages."""
+    """samples/: the seed report as DOCX and HTML, and (with LibreOffice, pdftoppm and Chromium) as PDF,
+    PNG pages, the page's screenshot and the first page as a PC without the GB2312 faces shows it."""
     folder.mkdir(parents=True, exist_ok=True)
     docx = render_seed_docx(template)
-    written = [folder / "seed.docx"]
+    written = [folder / "seed.docx", folder / "seed.html"]
     written[0].write_bytes(docx)
+    written[1].write_text(seed_html(), encoding="utf-8")
     if previews:
         pdf = folder / "seed.pdf"
         pdf.write_bytes(docx_to_pdf(docx, "seed.docx"))
@@ -124,7 +140,62 @@ def write_samples(folder: Path, template: Path, previews: bool = True) -> list[P
         subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(folder / "seed")], check=True)
         (folder / "seed.docx.sha256").write_text(docx_digest(docx) + "\n", encoding="utf-8")
         written += [pdf, *sorted(folder.glob("seed-*.png"))]
+        written += write_stock_windows_previews(folder, docx)
+        written.append(write_html_screenshot(folder))
     return written
+
+
+def with_alternates(docx: bytes) -> bytes:
+    """The DOCX as Word and WPS read it on a PC without the GB2312 faces: each face the font table gives an
+    alternate for (w:altName) set in its first alternate. LibreOffice ignores w:altName, so the preview of
+    what Word shows needs this done beforehand."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    table = parts["word/fontTable.xml"].decode("utf-8")
+    alternates = dict(re.findall(r'<w:font w:name="([^"]+)"><w:altName w:val="([^",]+)', table))
+    for name in ("word/styles.xml", "word/document.xml"):
+        text = parts[name].decode("utf-8")
+        for face, alternate in alternates.items():
+            text = text.replace(f'"{face}"', f'"{alternate}"')
+        parts[name] = text.encode("utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def first_page_png(docx: bytes, fonts: Path, png: Path) -> Path:
+    """Page 1 of a DOCX as LibreOffice renders it with the font configuration `fonts`."""
+    environment = {**os.environ, "FONTCONFIG_FILE": str(fonts)}
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "page.pdf"
+        pdf.write_bytes(docx_to_pdf(docx, "page.docx", environment))
+        subprocess.run(
+            ["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png.with_suffix(""))],
+            check=True,
+        )
+    return png
+
+
+def write_stock_windows_previews(folder: Path, docx: bytes) -> list[Path]:
+    """Page 1 on a stock Windows PC (宋体 黑体 仿宋 楷体, no GB2312 faces, no 方正小标宋): as Word/WPS show
+    it (the font table's alternates), and as LibreOffice does (it ignores them)."""
+    return [
+        first_page_png(with_alternates(docx), STOCK_WINDOWS, folder / "stock-windows-word-1.png"),
+        first_page_png(docx, STOCK_WINDOWS, folder / "stock-windows-libreoffice-1.png"),
+    ]
+
+
+def write_html_screenshot(folder: Path) -> Path:
+    """The HTML page as headless Chromium shows it, and the digest of the page it shows."""
+    from browser import chromium, screenshot
+
+    page = folder / "seed.html"
+    with chromium() as driver:
+        png = screenshot(driver, page, folder / "seed-html.png")
+    (folder / "seed.html.sha256").write_text(hashlib.sha256(page.read_bytes()).hexdigest() + "\n", encoding="utf-8")
+    return png
 
 
 def docx_digest(docx: bytes) -> str:

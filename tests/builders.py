@@ -56,3 +56,16 @@ def write_xlsx(path: Path, report: Report) -> Path:
 def seed_document() -> dict[str, Any]:
     """The corrected seed report as a JSON document."""
     return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+
+
+# agency names of 20 to 30 characters, as long as real ones get: where the title and the signature must break
+LONG_AGENCIES = (
+    "新疆维吾尔自治区伊犁哈萨克自治州人民政府办公室机关事务管理局",
+    "内蒙古自治区呼和浩特市赛罕区人民政府办公室",
+    "江苏省宿迁市沭阳县市场监督管理局",
+)
+
+
+def long_name_report(agency: str = LONG_AGENCIES[0]) -> Report:
+    """A valid report of an agency with a long name."""
+    return valid_report(agency=agency)

@@ -106,7 +106,10 @@ def test_same_agency_and_year_do_not_overwrite(runner: CliRunner, tmp_path: Path
     assert rows[2][6] == "1"
 
 
-def test_bulk_reports_equal_build_reports(runner: CliRunner, folder: Path, tmp_path: Path) -> None:
+def test_bulk_reports_equal_build_reports(
+    runner: CliRunner, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643072400")  # the same build time: the same bytes
     out = tmp_path / "out"
     runner.invoke(cli, ["bulk", str(folder), "-o", str(out), "--jobs", "2"])
     single = tmp_path / "single.docx"

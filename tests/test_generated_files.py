@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import zipfile
 from pathlib import Path
@@ -48,13 +49,20 @@ def test_template_matches_the_code(tmp_path: Path) -> None:
 
 
 def test_samples_match_the_template(tmp_path: Path) -> None:
-    fresh = regenerate.write_samples(tmp_path, ROOT / "templates" / "default.docx", previews=False)[0]
-    committed = ROOT / "samples" / "seed.docx"
+    fresh, fresh_html = regenerate.write_samples(tmp_path, ROOT / "templates" / "default.docx", previews=False)
+    samples = ROOT / "samples"
+    committed = samples / "seed.docx"
     assert zip_parts(fresh) == zip_parts(committed), "samples/ drifted: run python scripts/regenerate.py"
-    digest = (ROOT / "samples" / "seed.docx.sha256").read_text("utf-8").strip()
+    assert fresh.read_bytes() == committed.read_bytes(), "the samples' docProps are made at a fixed time"
+    digest = (samples / "seed.docx.sha256").read_text("utf-8").strip()
     assert regenerate.docx_digest(committed.read_bytes()) == digest, "PDF/PNG previews are stale: regenerate them"
-    assert (ROOT / "samples" / "seed.pdf").read_bytes().startswith(b"%PDF")
-    assert sorted(p.name for p in (ROOT / "samples").glob("seed-*.png"))
+    assert (samples / "seed.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in samples.glob("seed-*.png"))
+    assert fresh_html.read_text("utf-8") == (samples / "seed.html").read_text("utf-8"), "samples/seed.html drifted"
+    html_digest = hashlib.sha256((samples / "seed.html").read_bytes()).hexdigest()
+    assert (samples / "seed.html.sha256").read_text("utf-8").strip() == html_digest, "seed-html.png is stale"
+    for png in ("seed-html.png", "stock-windows-word-1.png", "stock-windows-libreoffice-1.png"):
+        assert (samples / png).read_bytes().startswith(b"\x89PNG"), png
 
 
 def test_docs_and_example_template_match_the_code(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_a_damaged_cache_file_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyP
     else:
         entry.write_bytes(damage)  # type: ignore[arg-type]
     calls = count_patches(monkeypatch)
-    assert "{{ agency }}" in prepare(DEFAULT).parts["word/document.xml"].source
+    assert "{{ year }}" in prepare(DEFAULT).parts["word/document.xml"].source
     assert calls  # prepared afresh
     assert entry.read_bytes() == blob  # and stored again whole
 
@@ -100,7 +100,7 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path: Path, monkeypatch:
 def test_processes_sharing_a_cache_build_the_same_report(tmp_path: Path) -> None:
     """Eight builds started at once against an empty cache: all succeed with identical documents."""
     cache = tmp_path / "shared"
-    env = {"NIANBAO_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    env = {"NIANBAO_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1643072400"}
     outputs = [tmp_path / f"r{index}.docx" for index in range(8)]
     processes = [
         subprocess.Popen(

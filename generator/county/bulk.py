@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -13,8 +14,10 @@ from typing import Any
 
 from ..check.load import load
 from ..errors import NianbaoError
-from ..files import atomic_output, write_bytes
-from ..publish.build import docx_to_pdf, render_checked, report_file_name
+from ..files import atomic_output, write_bytes, write_text
+from ..issues import CheckResult
+from ..publish.build import Publication, publish, render_checked, report_file_name
+from ..publish.package import INDEX_NAME, IndexRow, index_html, publication_header, write_package
 from ..publish.templates import load_template
 
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json", ".docx", ".html", ".htm", ".pdf"}  # and published reports
@@ -35,9 +38,35 @@ class Outcome:
     errors: int = 0
     warnings: int = 0
     messages: tuple[str, ...] = ()
-    docx: bytes | None = field(default=None, repr=False)
-    pdf: bytes | None = field(default=None, repr=False)
+    files: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)  # by suffix: .docx, .pdf, .html
     output: str = ""
+    date: str = ""  # 成文日期 (ISO), for the index page and 发布信息.json
+    package: dict[str, Any] | None = field(default=None, repr=False)  # 发布信息.json's header, for a package
+    written: tuple[str, ...] = ()  # the files written, relative to the output folder
+
+    @property
+    def docx(self) -> bytes | None:
+        """The report's DOCX, if one was made."""
+        return dict(self.files).get(".docx")
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """What to make beside each DOCX: a PDF, an HTML page, or a package folder holding all three."""
+
+    pdf: bool = False
+    html: bool = False
+    package: bool = False
+
+    @property
+    def needs_pdf(self) -> bool:
+        """Whether a PDF is made."""
+        return self.pdf or self.package
+
+    @property
+    def needs_html(self) -> bool:
+        """Whether an HTML page is made (and so the index page)."""
+        return self.html or self.package
 
 
 def discover(folder: Path, recursive: bool = False, exclude: Path | None = None) -> list[Path]:
@@ -55,26 +84,40 @@ def discover(folder: Path, recursive: bool = False, exclude: Path | None = None)
     return sorted(found, key=lambda p: str(p.relative_to(folder)))
 
 
-def process_one(path: Path, template_path: Path | None = None, pdf: bool = False) -> Outcome:
-    """Check one input and render its report to bytes; every failure becomes an Outcome."""
+def process_one(path: Path, template_path: Path | None = None, outputs: Outputs | bool = False) -> Outcome:
+    """Check one input and render its report (and PDF, HTML) to bytes; every failure becomes an Outcome."""
+    outputs = outputs if isinstance(outputs, Outputs) else Outputs(pdf=outputs)
     try:
         checked = load(path)
     except NianbaoError as exc:
         return Outcome(path, CANNOT_READ, errors=1, messages=(exc.message,))
     report = checked.report
-    docx: bytes | None = None
     result = checked.result
+    made: Publication | None = None
     try:
         if result.ok:
             docx, result = render_checked(checked, load_template(template_path))
-        pdf_bytes = docx_to_pdf(docx, path.stem) if pdf and docx is not None else None
+            if docx is not None:
+                made = publish(report, docx, path.stem, pdf=outputs.needs_pdf, html=outputs.needs_html)
     except NianbaoError as exc:
         lines = (*(issue.line for issue in result.issues), exc.message)
         return Outcome(path, CANNOT_READ, report.agency, report.year, 1, len(result.warnings), lines)
-    status = OK if docx is not None else HAS_ERRORS
+    if made is not None:
+        result = CheckResult.of((*result.issues, *made.issues))
+    status = OK if made is not None else HAS_ERRORS
     lines = tuple(issue.line for issue in result.issues)
+    date = report["date"]
     return Outcome(
-        path, status, report.agency, report.year, len(result.errors), len(result.warnings), lines, docx, pdf_bytes
+        path,
+        status,
+        report.agency,
+        report.year,
+        len(result.errors),
+        len(result.warnings),
+        lines,
+        made.files if made is not None else (),
+        date=date.isoformat() if isinstance(date, dt.date) else "",
+        package=publication_header(report) if outputs.package and made is not None else None,
     )
 
 
@@ -83,15 +126,18 @@ def _worker_init(template_path: Path | None) -> None:
     load_template(template_path)
 
 
-def run(paths: list[Path], template_path: Path | None = None, jobs: int = 1, pdf: bool = False) -> Iterator[Outcome]:
+def run(
+    paths: list[Path], template_path: Path | None = None, jobs: int = 1, outputs: Outputs | bool = False
+) -> Iterator[Outcome]:
     """Process inputs, in parallel processes when jobs > 1; outcomes come back in input order."""
     if jobs <= 1 or len(paths) <= 1:
-        yield from (process_one(path, template_path, pdf) for path in paths)
+        yield from (process_one(path, template_path, outputs) for path in paths)
         return
     chunk = max(1, min(16, len(paths) // (jobs * 4)))
     with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(template_path,)) as pool:
         try:
-            yield from pool.map(process_one, paths, [template_path] * len(paths), [pdf] * len(paths), chunksize=chunk)
+            options = [outputs] * len(paths)
+            yield from pool.map(process_one, paths, [template_path] * len(paths), options, chunksize=chunk)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -109,18 +155,17 @@ def unique_name(name: str, taken: set[str]) -> str:
 
 
 def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable[[Outcome], None]) -> list[Outcome]:
-    """Write each report under a unique name as it arrives; keep only the summary rows in memory."""
+    """Write each report under a unique name as it arrives (a package as a folder); keep only the summary
+    rows in memory; then, when HTML pages were made, the index page listing them all."""
     taken: set[str] = set()
     first_of: dict[str, Path] = {}
     rows: list[Outcome] = []
     for outcome in outcomes:
         row = outcome  # outcomes without a report carry no bytes; with one, the bytes are dropped below
-        if outcome.docx is not None:
+        if outcome.files:
             wanted = report_file_name(outcome.agency, outcome.year)
             name = unique_name(wanted, taken)
-            write_bytes(out_dir / name, outcome.docx)
-            if outcome.pdf is not None:
-                write_bytes(out_dir / Path(name).with_suffix(".pdf"), outcome.pdf)
+            written = _write_report(out_dir, name, outcome)
             duplicate = name != wanted
             messages = outcome.messages
             if duplicate:
@@ -128,10 +173,31 @@ def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable
             else:
                 first_of[wanted] = outcome.file
             warnings = outcome.warnings + duplicate
-            row = replace(outcome, docx=None, pdf=None, messages=messages, warnings=warnings, output=name)
+            output = str(Path(name).with_suffix("")) if outcome.package is not None else name
+            row = replace(
+                outcome, files=(), package=None, messages=messages, warnings=warnings, output=output, written=written
+            )
         on_each(row)
         rows.append(row)
+    if any(Path(f).suffix == ".html" for row in rows for f in row.written):
+        write_text(out_dir / INDEX_NAME, index_html([_index_row(row) for row in rows]))
     return rows
+
+
+def _write_report(out_dir: Path, name: str, outcome: Outcome) -> tuple[str, ...]:
+    """Write one report's files beside each other, or as a package folder; their paths relative to out_dir."""
+    named = [(Path(name).with_suffix(suffix).name, data) for suffix, data in outcome.files]
+    if outcome.package is not None:
+        folder = Path(name).with_suffix("")
+        paths = write_package(out_dir / folder, outcome.package, named)
+        return tuple(str(folder / p.name) for p in paths)
+    for file_name, data in named:
+        write_bytes(out_dir / file_name, data)
+    return tuple(file_name for file_name, _ in named)
+
+
+def _index_row(row: Outcome) -> IndexRow:
+    return IndexRow(row.agency or row.file.name, row.year, row.date, row.status, row.written)
 
 
 def summary_rows(rows: list[Outcome], folder: Path) -> list[list[object]]:

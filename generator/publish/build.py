@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -20,7 +21,12 @@ from ..files import write_bytes
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report
+from . import layout, properties
 from .context import build_context
+from .html import report_html
+from .package import publication_header, write_package
+from .pdf_fonts import pdf_fonts, substitutions
+from .properties import build_time
 from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
 from .templates import load_template
 
@@ -38,15 +44,18 @@ class Built:
 
 def report_file_name(agency: str, year: int | None, suffix: str = ".docx") -> str:
     """{机关}{年度}年政府信息公开工作年度报告.docx, safe as a Windows file name."""
-    name = f"{agency}{year}年政府信息公开工作年度报告"
+    name = layout.report_title(agency, year)
     name = _UNSAFE.sub("_", name).strip(" .")[:150] or "政府信息公开工作年度报告"
     return name + suffix
 
 
-def render_report(report: Report, template: PreparedTemplate) -> bytes:
-    """The DOCX bytes of a checked report; a missing extra field is reported as an issue."""
+def render_report(report: Report, template: PreparedTemplate, now: dt.datetime | None = None) -> bytes:
+    """The DOCX bytes of a checked report, its properties naming the agency and the build time (`now`, else
+    SOURCE_DATE_EPOCH or the clock); a missing extra field is reported as an issue."""
+    agency = layout.one_line(report.agency)
+    stamps = properties.stamps(layout.report_title(report.agency, report.year), agency, now or build_time())
     try:
-        return render_bytes(template, build_context(report))
+        return render_bytes(template, build_context(report), stamps)
     except jinja2.UndefinedError as exc:
         key = _missing_extra_key(str(exc.message))
         if key is not None:
@@ -85,14 +94,19 @@ def require_libreoffice() -> str:
     return command
 
 
-def docx_to_pdf(docx: bytes, name: str) -> bytes:
-    """Convert DOCX bytes to PDF bytes with LibreOffice headless."""
+def libreoffice_environment() -> dict[str, str]:
+    """The environment LibreOffice converts in: the font aliases of fonts.conf (an office PC's faces)."""
+    return {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).resolve().with_name("fonts.conf"))}
+
+
+def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> bytes:
+    """Convert DOCX bytes to PDF bytes with LibreOffice headless (fonts embedded, as it always does)."""
     command = require_libreoffice()
     with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as folder:
         source = Path(folder) / f"{Path(name).stem}.docx"
         source.write_bytes(docx)
         profile = Path(folder) / "profile"
-        env = {**os.environ, "FONTCONFIG_FILE": str(Path(__file__).with_name("fonts.conf"))}
+        env = env or libreoffice_environment()
         try:
             subprocess.run(
                 [
@@ -115,10 +129,45 @@ def docx_to_pdf(docx: bytes, name: str) -> bytes:
             raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
 
 
-def render_checked(checked: Checked, template: PreparedTemplate) -> tuple[bytes | None, CheckResult]:
+def pdf_font_issues(docx: bytes, pdf: bytes, name: str) -> tuple[Issue, ...]:
+    """Warnings for each face of the DOCX the PDF had to set in another font, and each font it did not embed."""
+    found = [
+        it.PDF_FONT_SUBSTITUTED.in_document(name, name, f"字体“{s.face}”", face=s.face, substitute=s.substitute)
+        for s in substitutions(docx, pdf, libreoffice_environment())
+    ]
+    found += [
+        it.PDF_FONT_NOT_EMBEDDED.in_document(name, name, f"字体“{f.name}”") for f in pdf_fonts(pdf) if not f.embedded
+    ]
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """A report's files beside the DOCX, by suffix (".docx", ".pdf", ".html"), and the warnings made on the way."""
+
+    files: tuple[tuple[str, bytes], ...]
+    issues: tuple[Issue, ...] = ()
+
+
+def publish(report: Report, docx: bytes, name: str, pdf: bool = False, html: bool = False) -> Publication:
+    """The DOCX, and the PDF (with its font warnings) and the HTML page when asked for."""
+    files: list[tuple[str, bytes]] = [(".docx", docx)]
+    issues: tuple[Issue, ...] = ()
+    if pdf:
+        pdf_bytes = docx_to_pdf(docx, name)
+        issues = pdf_font_issues(docx, pdf_bytes, Path(name).with_suffix(".pdf").name)
+        files.append((".pdf", pdf_bytes))
+    if html:
+        files.append((".html", report_html(report).encode("utf-8")))
+    return Publication(tuple(files), issues)
+
+
+def render_checked(
+    checked: Checked, template: PreparedTemplate, now: dt.datetime | None = None
+) -> tuple[bytes | None, CheckResult]:
     """The DOCX of a checked input without errors; or None, with the missing custom field added as an error."""
     try:
-        return render_report(checked.report, template), checked.result
+        return render_report(checked.report, template, now), checked.result
     except MissingExtraField as missing:
         sheet = schema.SHEET_EXTRA if checked.input_format is InputFormat.XLSX else None
         return None, CheckResult.of((*checked.result.issues, missing.issue.located(sheet, None)))
@@ -130,20 +179,29 @@ def build(
     template: PreparedTemplate | None = None,
     pdf: bool = False,
     checked: Checked | None = None,
+    html: bool = False,
+    package: bool = False,
+    now: dt.datetime | None = None,
 ) -> Built:
-    """Check an input and, if it has no errors, write its report to `output` (and a PDF beside it)."""
-    if pdf:
+    """Check an input and, if it has no errors, write its report to `output` (and a PDF and an HTML page
+    beside it); with `package`, a folder named after `output` holding all three and 发布信息.json."""
+    if pdf or package:
         require_libreoffice()
     checked = checked or load(input_path)
     if not checked.result.ok:
         return Built(checked, checked.result, ())
-    docx, result = render_checked(checked, template or load_template())
+    if package and output.with_suffix("").resolve() in input_path.resolve().parents:
+        raise NianbaoError(f"输出文件夹“{output.with_suffix('')}”包含输入文件，请用 -o 指定其他位置。")
+    docx, result = render_checked(checked, template or load_template(), now)
     if docx is None:
         return Built(checked, result, ())
-    pdf_bytes = docx_to_pdf(docx, output.name) if pdf else None
-    write_bytes(output, docx)
-    written = [output]
-    if pdf_bytes is not None:
-        write_bytes(output.with_suffix(".pdf"), pdf_bytes)
-        written.append(output.with_suffix(".pdf"))
-    return Built(checked, checked.result, tuple(written))
+    made = publish(checked.report, docx, output.name, pdf=pdf or package, html=html or package)
+    named = [(output.with_suffix(suffix).name, data) for suffix, data in made.files]
+    if package:
+        written = write_package(output.with_suffix(""), publication_header(checked.report), named)
+    else:
+        written = []
+        for name, data in named:
+            write_bytes(output.with_name(name), data)
+            written.append(output.with_name(name))
+    return Built(checked, CheckResult.of((*checked.result.issues, *made.issues)), tuple(written))

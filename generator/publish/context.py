@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import schema
 from ..chinese import cn_date, cn_number, cn_ordinal, cn_year, num
 from ..model import Report, to_document
+from . import layout
 
 _HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -39,7 +41,36 @@ def wan(value: Any) -> str:
     return f"{num(value)}万元"
 
 
-FILTERS = {
+def title_lines(agency: Any) -> str:
+    """The agency name as the title sets it: broken between words into balanced lines (\n between them)."""
+    return "\n".join(layout.balanced_lines(str(agency or ""), layout.TITLE_WIDTH))
+
+
+def signature_lines(agency: Any) -> str:
+    """The agency name as the signature sets it: one line, or balanced lines when it is too long for one."""
+    return "\n".join(layout.balanced_lines(layout.one_line(str(agency or "")), layout.SIGNATURE_WIDTH))
+
+
+def _signature(agency: Any, date: Any) -> layout.Signature:
+    return layout.signature_layout(str(agency or ""), cn_date(date) if date else "")
+
+
+def signature_indent(agency: Any, date: Any) -> int:
+    """The signature's right indent in twips (GB/T 9704 7.3.5.2: 右空二字, or further left for a long date)."""
+    return round(_signature(agency, date).signature_right * layout.BODY_TWIPS)
+
+
+def date_indent(date: Any, agency: Any) -> int:
+    """The date's right indent in twips: its first character two characters right of the signature's."""
+    return round(_signature(agency, date).date_right * layout.BODY_TWIPS)
+
+
+def one_line(text: Any) -> str:
+    """A name with the line breaks typed in it removed."""
+    return layout.one_line(str(text or ""))
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
     "cn_date": cn_date,
     "paragraphs": paragraphs,
     "num": num,
@@ -48,5 +79,10 @@ FILTERS = {
     "cn_year": cn_year,
     "cn_number": cn_number,
     "cn_ordinal": cn_ordinal,
+    "title_lines": title_lines,
+    "signature_lines": signature_lines,
+    "signature_indent": signature_indent,
+    "date_indent": date_indent,
+    "one_line": one_line,
 }
 TESTS = {"heading2": is_heading2}

@@ -6,7 +6,10 @@ Run `python scripts/regenerate.py` after a change; a test fails while the commit
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -27,13 +30,14 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .. import schema
+from . import layout
 
-FANGSONG = "仿宋_GB2312"
-HEITI = "黑体"
-KAITI = "楷体_GB2312"
-XIAOBIAOSONG = "方正小标宋简体"
-SONGTI = "宋体"
-LATIN = "Times New Roman"
+FANGSONG = layout.FANGSONG.name
+HEITI = layout.HEITI.name
+KAITI = layout.KAITI.name
+XIAOBIAOSONG = layout.XIAOBIAOSONG.name
+SONGTI = layout.SONGTI.name
+LATIN = layout.LATIN.name
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 TABLE_SIZE = Pt(9)  # 小五
@@ -49,13 +53,9 @@ STYLE_TABLE = "表格文字"
 STYLE_SIGNATURE = "署名"
 STYLE_PAGE_NUMBER = "页码"
 
-OPENING = schema.STANDARD_OPENING.format(agency="{{ agency }}", year="{{ year }}")
-# column widths in mm, adding up to the 156 mm type area
-WIDTHS = {
-    "proactive": (48, 36, 36, 36),
-    "requests": (11, 19, 42, *(12,) * 7),
-    "appeals": (10.4,) * 15,
-}
+OPENING = layout.OPENING.format(agency="{{ agency|one_line }}", year="{{ year }}")
+TEMPLATE_TIME = dt.datetime(2021, 9, 26, tzinfo=dt.UTC)  # the format's date: the template's own properties stay fixed
+WIDTHS = layout.TABLE_WIDTHS
 
 
 def build_default_template(path: Path | io.BytesIO) -> None:
@@ -63,9 +63,8 @@ def build_default_template(path: Path | io.BytesIO) -> None:
     document = Document()
     _set_up_page(document)
     _set_up_styles(document)
-    document.core_properties.title = "{{ agency }}{{ year }}年政府信息公开工作年度报告"
-    document.core_properties.author = "nianbao"
-    document.add_paragraph("{{ agency }}", STYLE_TITLE)
+    _set_up_properties(document)
+    document.add_paragraph("{{ agency|title_lines }}", STYLE_TITLE)
     document.add_paragraph("{{ year }}年政府信息公开工作年度报告", STYLE_TITLE)
     document.add_paragraph("", STYLE_BODY)
     _opening(document)
@@ -80,12 +79,55 @@ def build_default_template(path: Path | io.BytesIO) -> None:
     _heading(document, 4)
     _text_lines(document, "problems")
     _heading(document, 5)
-    _text_lines(document, "other_matters")
-    document.add_paragraph("", STYLE_BODY)
-    document.add_paragraph("{{ agency }}", STYLE_SIGNATURE)
-    document.add_paragraph("{{ date|cn_date }}", STYLE_SIGNATURE)
+    _text_lines(document, "other_matters", last_keeps_with_signature=True)
+    document.add_paragraph("", STYLE_BODY).paragraph_format.keep_with_next = True
+    signature = document.add_paragraph("{{ agency|signature_lines }}", STYLE_SIGNATURE)
+    signature.paragraph_format.keep_with_next = True
+    _right_indent(signature, SIGNATURE_INDENT)
+    _right_indent(document.add_paragraph("{{ date|cn_date }}", STYLE_SIGNATURE), DATE_INDENT)
     _page_numbers(document)
-    document.save(path if isinstance(path, io.BytesIO) else str(path))
+    saved = io.BytesIO()
+    document.save(saved)
+    finished = finish_package(saved.getvalue())
+    if isinstance(path, io.BytesIO):
+        path.write(finished)
+        path.seek(0)
+    else:
+        Path(path).write_bytes(finished)
+
+
+# GB/T 9704 7.3.5.2: where the signature and the date sit depends on their lengths, so the indents are filters
+SIGNATURE_INDENT = "{{ agency|signature_indent(date) }}"
+DATE_INDENT = "{{ date|date_indent(agency) }}"
+
+
+def _right_indent(paragraph: Paragraph, expression: str) -> None:
+    """A right indent computed when the report is rendered (a template expression in the attribute)."""
+    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:right"), expression)
+
+
+def _opening(document: WordDocument) -> None:
+    """The opening paragraph: the workbook's own (基本信息 开头段落) when filled in, else the standard one."""
+    add = document.add_paragraph
+    add("{%p if opening %}", STYLE_BODY)
+    add("{%p for line in opening|paragraphs %}", STYLE_BODY)
+    add("{{ line }}", STYLE_BODY)
+    add("{%p endfor %}", STYLE_BODY)
+    add("{%p else %}", STYLE_BODY)
+    add(OPENING, STYLE_BODY)
+    add("{%p endif %}", STYLE_BODY)
+
+
+def _set_up_properties(document: WordDocument) -> None:
+    """The template's own properties: a title that names the report; author and times are stamped at build."""
+    properties = document.core_properties
+    properties.title = "{{ agency|one_line }}{{ year }}年政府信息公开工作年度报告"
+    properties.author = properties.last_modified_by = "nianbao"
+    properties.comments = properties.keywords = properties.subject = properties.category = ""
+    properties.language = "zh-CN"
+    properties.revision = 1
+    properties.created = properties.modified = TEMPLATE_TIME.replace(tzinfo=None)
 
 
 def _set_up_page(document: WordDocument) -> None:
@@ -155,7 +197,32 @@ def _paragraph_style(document: WordDocument, name: str, east_asia: str, size: Le
     return style
 
 
+# the children of w:pPr that come after w:autoSpaceDE/DN in the schema's sequence (Word insists on the order)
+_AFTER_AUTOSPACE = (
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
 def _set_up_styles(document: WordDocument) -> None:
+    _document_defaults(document)
     normal = cast(ParagraphStyle, document.styles["Normal"])
     set_fonts(normal, FANGSONG)
     normal.font.size = BODY_SIZE
@@ -171,35 +238,94 @@ def _set_up_styles(document: WordDocument) -> None:
     table.paragraph_format.space_before = table.paragraph_format.space_after = Pt(1.5)
     signature = _paragraph_style(document, STYLE_SIGNATURE, FANGSONG, BODY_SIZE, Layout(right, indent=False))
     signature.paragraph_format.right_indent = Emu(BODY_SIZE * 2)
+    for spacing in (
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+    ):  # no extra space around the date's digits: its width is as counted
+        switch = OxmlElement(spacing)
+        switch.set(qn("w:val"), "0")
+        signature.element.get_or_add_pPr().insert_element_before(switch, *_AFTER_AUTOSPACE)
     _paragraph_style(document, STYLE_PAGE_NUMBER, SONGTI, PAGE_NUMBER_SIZE, Layout(indent=False, line=Pt(18)))
+
+
+def _document_defaults(document: WordDocument) -> None:
+    """Text without a style of its own: Times New Roman and 仿宋_GB2312, in Chinese (python-docx's default
+    names theme fonts, a Japanese 明朝 among them, and US English)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    fonts.attrib.clear()
+    for attr, face in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", FANGSONG), ("cs", LATIN)):
+        fonts.set(qn(f"w:{attr}"), face)
+    language = rpr.find(qn("w:lang"))
+    language.set(qn("w:val"), "zh-CN")
+    language.set(qn("w:eastAsia"), "zh-CN")
+
+
+def font_table() -> bytes:
+    """word/fontTable.xml declaring each face with its alternates, charset, panose and signature, so that
+    Word and WPS set 仿宋/楷体/宋体 where the GB2312 faces and 方正小标宋 are not installed."""
+    fonts = []
+    for face in layout.FACES:
+        alternates = f'<w:altName w:val="{",".join(face.alternates)}"/>' if face.alternates else ""
+        usb0, usb1, usb2, usb3, csb0, csb1 = face.sig
+        fonts.append(
+            f'<w:font w:name="{face.name}">{alternates}<w:panose1 w:val="{face.panose}"/>'
+            f'<w:charset w:val="{face.charset}"/><w:family w:val="{face.family}"/><w:pitch w:val="{face.pitch}"/>'
+            f'<w:sig w:usb0="{usb0}" w:usb1="{usb1}" w:usb2="{usb2}" w:usb3="{usb3}" w:csb0="{csb0}" w:csb1="{csb1}"/>'
+            "</w:font>"
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{"".join(fonts)}</w:fonts>'
+    ).encode()
+
+
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Template>Normal.dotm</Template><Application>nianbao</Application><DocSecurity>0</DocSecurity>"
+    b"<ScaleCrop>false</ScaleCrop><Company/><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>"
+)
+THUMBNAIL = "docProps/thumbnail.jpeg"  # python-docx's picture of an empty page
+
+
+def finish_package(docx: bytes) -> bytes:
+    """The saved template with python-docx's leftovers replaced: our font table and app properties,
+    no thumbnail of someone else's empty page."""
+    replaced = {"word/fontTable.xml": font_table(), "docProps/app.xml": APP_XML}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == THUMBNAIL:
+                continue
+            data = replaced.get(info.filename) or source.read(info)
+            if info.filename == "_rels/.rels":
+                data = re.sub(rb"<Relationship [^>]*Target=\"docProps/thumbnail\.jpeg\"[^>]*/>", b"", data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _heading(document: WordDocument, index: int) -> None:
     document.add_paragraph(schema.HEADINGS[index], STYLE_HEADING1)
 
 
-def _text_lines(document: WordDocument, expression: str) -> None:
-    """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading."""
+def _text_lines(document: WordDocument, expression: str, last_keeps_with_signature: bool = False) -> None:
+    """One paragraph per line of a text; a line starting with （一） becomes a level-2 heading. The report's
+    last line can be kept on the page of the signature (no page with a signature and no text)."""
     add = document.add_paragraph
     add(f"{{%p for line in {expression}|paragraphs %}}", STYLE_BODY)
     add("{%p if line is heading2 %}", STYLE_BODY)
     add("{{ line }}", STYLE_HEADING2)
+    if last_keeps_with_signature:
+        add("{%p elif loop.last %}", STYLE_BODY)
+        add("{{ line }}", STYLE_BODY).paragraph_format.keep_with_next = True
     add("{%p else %}", STYLE_BODY)
     add("{{ line }}", STYLE_BODY)
     add("{%p endif %}", STYLE_BODY)
     add("{%p endfor %}", STYLE_BODY)
-
-
-def _opening(document: WordDocument) -> None:
-    """The agency's own opening paragraphs when the data has them, else the standard one."""
-    add = document.add_paragraph
-    add("{%p if opening %}", STYLE_BODY)
-    add("{%p for line in opening|paragraphs %}", STYLE_BODY)
-    add("{{ line }}", STYLE_BODY)
-    add("{%p endfor %}", STYLE_BODY)
-    add("{%p else %}", STYLE_BODY)
-    add(OPENING, STYLE_BODY)
-    add("{%p endif %}", STYLE_BODY)
 
 
 def _overview(document: WordDocument) -> None:

@@ -18,7 +18,21 @@ FILTER_EXAMPLES = (
     ("cn_year", "2021", "中文年份"),
     ("cn_number", "2", "小数目的中文数字（两件、十二条）"),
     ("cn_ordinal", "12", "（一）（二）…的序号"),
+    (
+        "title_lines",
+        '"内蒙古自治区呼和浩特市赛罕区人民政府办公室"',
+        "标题中的机关名称：过长时在词与词之间分成长短均衡的几行（机关全称中输入的换行保留）",
+    ),
+    ("signature_lines", '"内蒙古自治区呼和浩特市赛罕区人民政府办公室"', "署名：一行放不下时在词与词之间分行，不留孤字"),
+    ("one_line", '"某某县\\n市场监督管理局"', "去掉机关全称中输入的换行（正文中引用机关名称时用）"),
+    (
+        "signature_indent",
+        '"新绛县三泉镇人民政府"',
+        "署名段落的右缩进（缇，模板中写 `agency` 和 `date`）：右空二字，日期过长时左移",
+    ),
+    ("date_indent", '"2022-01-25"', "成文日期段落的右缩进（缇，模板中写 `date` 和 `agency`）：首字比署名首字右移二字"),
 )
+FILTER_ARGUMENTS = {"signature_indent": ("2022-01-25",), "date_indent": ("新绛县三泉镇人民政府",)}
 
 
 def _example(value: Any) -> str:
@@ -29,7 +43,10 @@ def _filter_rows() -> list[str]:
     rows = []
     for name, argument, meaning in FILTER_EXAMPLES:
         value = json.loads(argument)
-        rows.append(f"| `{name}` | `{{{{ {argument} \\| {name} }}}}` | `{FILTERS[name](value)}` | {meaning} |")
+        result = FILTERS[name](value, *FILTER_ARGUMENTS.get(name, ()))
+        shown = str(result).replace("\n", "↵")
+        call = name + "".join(f"({json.dumps(a, ensure_ascii=False)})" for a in FILTER_ARGUMENTS.get(name, ()))
+        rows.append(f"| `{name}` | `{{{{ {argument} \\| {call} }}}}` | `{shown}` | {meaning} |")
     return rows
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,13 +292,22 @@ def _strict_tree(xml: str | bytes) -> etree._Element:
         ) from exc
 
 
-def render_bytes(prepared: PreparedTemplate, context: Mapping[str, Any]) -> bytes:
-    """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times)."""
+def render_bytes(
+    prepared: PreparedTemplate,
+    context: Mapping[str, Any],
+    rewrites: Mapping[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times);
+    `rewrites` then change whole parts by name (the document properties), where the template has them."""
     prepared.env.start_budget()
     rendered = {
         name: _finish(name, part.template.render(context), prepared.fix_tables, part.literal_braces)
         for name, part in prepared.parts.items()
     }
+    if rewrites:
+        for name, data in prepared.entries:
+            if name in rewrites:
+                rendered[name] = rewrites[name](rendered.get(name, data))
     entries = [
         compress(name, rendered[name]) if name in rendered else prepared.compressed[name]
         for name, _ in prepared.entries
