@@ -16,10 +16,15 @@ import generator.publish.render as render_module
 from generator import schema
 from generator.cli import cli
 from generator.model import make_report
+from generator.publish import package
 from generator.publish.context import cn_number, cn_year, num, thousands, wan
 from generator.publish.lint import lint
 
 DEFAULT = ROOT / "templates" / "default.docx"
+CONTENT_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 RED = ROOT / "templates" / "red-header.docx"
 
 
@@ -239,11 +244,12 @@ def test_template_zip_bomb_and_bad_encoding_are_refused(
 ) -> None:
     import zipfile
 
-    monkeypatch.setattr(render_module, "MAX_TEMPLATE_BYTES", 1000)
+    monkeypatch.setattr(package, "MAX_TEMPLATE_BYTES", 1000)
     assert runner.invoke(cli, ["template", "check", str(DEFAULT)]).exit_code == 2
     monkeypatch.undo()
     latin = tmp_path / "latin.docx"
     with zipfile.ZipFile(latin, "w") as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("word/document.xml", "<w:document>{{ agency }} é</w:document>".encode("latin-1"))
     result = runner.invoke(cli, ["template", "check", str(latin)])
     assert result.exit_code == 2

@@ -14,6 +14,7 @@ from typing import Any
 from ..check.load import load
 from ..errors import NianbaoError
 from ..files import atomic_output, write_bytes
+from ..publish import isolate
 from ..publish.build import docx_to_pdf, render_checked, report_file_name
 from ..publish.templates import load_template
 
@@ -79,7 +80,8 @@ def process_one(path: Path, template_path: Path | None = None, pdf: bool = False
 
 
 def _worker_init(template_path: Path | None) -> None:
-    """Prepare the template once per worker process."""
+    """Prepare the template once per worker process; a custom one renders here, under isolate's limits."""
+    isolate.enter_worker()
     load_template(template_path)
 
 
