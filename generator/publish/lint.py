@@ -316,5 +316,5 @@ def _trial(path: Path, env: ReportEnvironment) -> list[Issue]:
     try:
         prepared = prepare(path, env)
     except TemplateTooComplex as exc:
-        return [_issue(T_TOO_COMPLEX, "全文", found=exc.message)]
+        return [_issue(T_TOO_COMPLEX, "全文", found="模板" + exc.reason)]
     return list(_trial_issues(prepared))

@@ -73,7 +73,14 @@ class RenderFailed(TemplateInvalid):
 
 
 class TemplateTooComplex(TemplateInvalid):
-    """A template too big or too deeply nested to compile within bounds."""
+    """A template too big or too deeply nested to compile within bounds; `reason` says which."""
+
+    def __init__(self, template: str, reason: str) -> None:
+        super().__init__(f"模板“{template}”{reason}。")
+        self.template, self.reason = template, reason
+
+    def __reduce__(self) -> tuple[type[TemplateTooComplex], tuple[str, str]]:
+        return type(self), (self.template, self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +181,7 @@ def _prepare_afresh(path: Path, entries: tuple[tuple[str, bytes], ...], env: Rep
     }
     problem = complexity_problem(source for _, source in patched.values())
     if problem:
-        raise TemplateTooComplex(f"模板“{path.name}”过于复杂：{problem}。")
+        raise TemplateTooComplex(path.name, f"过于复杂：{problem}")
     sources: list[tuple[str, str, Any]] = []
     fix_tables = False
     for name, (xml, source) in patched.items():
@@ -184,7 +191,7 @@ def _prepare_afresh(path: Path, entries: tuple[tuple[str, bytes], ...], env: Rep
             raise TemplateInvalid(f"模板“{path.name}”有语法错误：{exc.message}（{where(source, exc.lineno)}）") from exc
         except (RecursionError, MemoryError, SyntaxError) as exc:  # Python's own limits on the generated code
             raise TemplateTooComplex(
-                f"模板“{path.name}”过于复杂，无法编译：表达式或 {{% %}} 块嵌套过深（{part_label(name)}）。"
+                path.name, f"过于复杂，无法编译：表达式或 {{% %}} 块嵌套过深（{part_label(name)}）"
             ) from exc
         sources.append((name, source, code))
         fix_tables = fix_tables or (name == BODY and needs_table_fix(xml, source))
