@@ -37,10 +37,6 @@ _worker = False  # this process is a `bulk` worker: run the work here under `lim
 class Stopped(NianbaoError):
     """The child process was killed (deadline, CPU or memory limit) or died without an answer."""
 
-    def __init__(self, message: str, timed_out: bool) -> None:
-        super().__init__(message)
-        self.timed_out = timed_out
-
 
 def isolated() -> bool:
     """Whether this process already is limited (a child of `call`, or a marked worker)."""
@@ -65,11 +61,11 @@ def call(function: Callable[..., T], *args: Any, seconds: float) -> T:
     sender.close()
     try:
         if not receiver.poll(seconds + GRACE_SECONDS):
-            raise Stopped(f"运行超过 {seconds:g} 秒，已强制停止", timed_out=True)
+            raise Stopped(f"运行超过 {seconds:g} 秒，已强制停止")
         status, value = receiver.recv()
     except (EOFError, OSError) as exc:
         child.join(1)
-        raise Stopped(f"进程异常结束（{_ending(child.exitcode)}），已停止", timed_out=False) from exc
+        raise Stopped(f"进程异常结束（{_ending(child.exitcode)}），已停止") from exc
     finally:
         if child.is_alive():
             child.kill()

@@ -4,6 +4,8 @@ docxtpl re-reads the template, re-patches its XML and re-compiles the Jinja sour
 Here the template's parts are patched with docxtpl's own helpers (docxtpl_seam.py) and compiled once,
 and the prepared form is kept on disk (template_cache.py); a render only runs the compiled templates,
 applies docxtpl's post-processing and writes the zip. The document is the one docxtpl's render makes.
+The default template renders in this process; any other in a limited child process (isolate.py), and
+whatever stops it (sandbox.py's limits, an error in the template) is RenderFailed with its place.
 """
 
 from __future__ import annotations
