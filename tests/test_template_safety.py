@@ -76,7 +76,17 @@ ATTACKS = {
 
 @pytest.mark.parametrize("tag", ATTACKS.values(), ids=list(ATTACKS))
 def test_runaway_and_oversized_templates_are_stopped_by_template_check(tmp_path: Path, tag: str) -> None:
-    assert error_codes(small_template(tmp_path, tag)) == ["template-runaway"]
+    """Each is stopped inside the sandbox, at once and with its place (not by the kill at the deadline)."""
+    errors = lint(small_template(tmp_path, tag)).result.errors
+    assert [issue.code for issue in errors] == ["template-runaway"]
+    assert errors[0].where.startswith("正文")
+    assert "强制停止" not in errors[0].message
+
+
+def test_loops_without_calls_count_as_steps(tmp_path: Path) -> None:
+    errors = lint(small_template(tmp_path, ATTACKS["nested-loops-without-calls"])).result.errors
+    assert "步数超过 2,000,000" in errors[0].message
+    assert errors[0].where.startswith("正文第 2 段")
 
 
 def test_the_stop_names_the_paragraph_and_build_refuses_the_template(tmp_path: Path, runner: CliRunner) -> None:

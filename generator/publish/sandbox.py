@@ -31,11 +31,11 @@ from markupsafe import EscapeFormatter, Markup
 from .context import FILTERS, TESTS, ExtraFields
 
 RENDER_SECONDS = 10.0  # wall clock for one render (README: 10 秒)
-MAX_STEPS = 2_000_000  # calls, filters, loop iterations and {{ }} outputs in one render
+MAX_STEPS = 2_000_000  # calls, built-in filters, loop iterations and {{ }} outputs in one render; the default template takes ~250
 MAX_RANGE = 10_000  # items of one range()
 MAX_SIZE = 1_000_000  # characters (or items) of one value a template makes; a whole report is ~50 000
 MAX_MADE = 50_000_000  # characters of all the values one render makes together
-MAX_OUTPUT = 20_000_000  # characters one part renders; the default template's body renders ~300 000
+MAX_OUTPUT = 20_000_000  # characters one part renders; the default template's body renders ~70 000
 MAX_INT_BITS = 4_096  # an integer a template computes (≈1 233 digits)
 MAX_JSON_INDENT = 100
 MAX_TAGS = 5_000  # template tags in all parts; the default template has ~250 (compiling costs ~0.1 ms each)
@@ -97,10 +97,10 @@ def weight(value: Any, limit: int = MAX_SIZE) -> int:
     return total
 
 
-def _need(size: float, what: str) -> None:
+def _need(size: float, what: str, unit: str = "个字符") -> None:
     """Refuse an operation whose result would exceed MAX_SIZE, before it runs."""
     if size > MAX_SIZE:
-        raise RenderBudgetExceeded(f"{what}的结果过大（约 {int(size):,} 个字符，上限 {MAX_SIZE:,}），已停止")
+        raise RenderBudgetExceeded(f"{what}的结果过大（约 {int(size):,} {unit}，上限 {MAX_SIZE:,}），已停止")
 
 
 def _whole(value: Any) -> int | None:
@@ -198,7 +198,7 @@ def _check_filter(name: str, value: Any, args: tuple[Any, ...], kwargs: dict[str
     elif name == "format":
         _check_printf(str(value), kwargs or args)
     elif name in ("batch", "slice"):
-        _need(_whole(argument(0, "linecount" if name == "batch" else "slices", 1)) or 0, f"分组（{name}）")
+        _need(_whole(argument(0, "linecount" if name == "batch" else "slices", 1)) or 0, f"分组（{name}）", "项")
     elif name == "wordwrap":
         wrap = argument(3, "wrapstring", "\n")
         _need(weight(value) * (1 + weight(wrap)), "换行（wordwrap）")
