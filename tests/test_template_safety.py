@@ -60,6 +60,7 @@ ATTACKS = {
     "batch-filter": "{{ [1]|batch(3000000000, 0)|list }}",
     "format-width": "{{ '{0:>3000000000}'.format(1) }}",
     "format-nested-width": "{{ '{0:>{1}}'.format(1, 3000000000) }}",
+    "format-through-attr": "{{ ('{0:>3000000000}'|attr('format'))(1) }}",
     "format-filter": "{{ '%3000000000s'|format('a') }}",
     "chained-repeat": "{{ 'a'*10000*10000*100 }}",
     "repeat-a-big-list": "{% set big = 'a' * 1000 * 1000 %}{{ [big] * 1000 }}",
