@@ -312,6 +312,36 @@ T_EXTRA_FIELDS = IssueType(
     "使用了自定义字段",
     "模板使用了自定义字段 {found}：每份输入都须在“自定义字段”表（或 JSON 的 extra）中提供",
 )
+T_RUNTIME = IssueType("template-runtime-error", E, "模板运行出错", "模板运行出错：{found}")
+T_RECURSION = IssueType("template-recursion", E, "模板递归过深", "{found}；请不要让宏调用自身")
+T_TOO_COMPLEX = IssueType("template-too-complex", E, "模板过于复杂", "{found}")
+T_NO_VARIABLES = IssueType(
+    "template-no-variables",
+    E,
+    "模板没有引用任何数据",
+    "模板中没有任何数据变量（如 {{{{ agency }}}}）：这可能是一份已经写好的报告，而不是模板",
+)
+T_INCLUDE = IssueType(
+    "template-include",
+    E,
+    "模板引用了其他模板",
+    "模板不能引用其他模板文件（{found}）；请把内容直接写在这个模板中",
+)
+T_EXTERNAL = IssueType(
+    "template-external-link",
+    E,
+    "模板引用了外部文件或网址",
+    "{kind}指向模板之外的“{target}”：打开或转换报告时会去读取它，生成报告时会被删除；请在 Word 中改为嵌入（插入图片时选“插入”，不要选“链接到文件”）",
+)
+T_ATTACHED_TEMPLATE = IssueType(
+    "template-attached-template",
+    W,
+    "附加了本机的模板文件",
+    "模板附加了本机的模板文件“{target}”，生成的报告不会带上这个附加关系",
+)
+T_FOREIGN_PART = IssueType(
+    "template-foreign-part", W, "不属于文档的文件", "模板中的“{found}”不属于 Word 文档的内容，生成报告时不会复制"
+)
 
 TEMPLATE_TYPES = (  # the codes of `nianbao template check`
     T_SYNTAX,
@@ -326,6 +356,14 @@ TEMPLATE_TYPES = (  # the codes of `nianbao template check`
     T_FULL_WIDTH,
     T_MISSING,
     T_EXTRA_FIELDS,
+    T_RUNTIME,
+    T_RECURSION,
+    T_TOO_COMPLEX,
+    T_NO_VARIABLES,
+    T_INCLUDE,
+    T_EXTERNAL,
+    T_ATTACHED_TEMPLATE,
+    T_FOREIGN_PART,
 )
 
 # --- reading a published report (DOCX, HTML page, PDF: `nianbao import`, or as any INPUT) -----

@@ -16,6 +16,7 @@ from ..check.load import load
 from ..errors import NianbaoError
 from ..files import atomic_output, write_bytes, write_text
 from ..issues import CheckResult
+from ..publish import isolate
 from ..publish.build import Publication, publish, render_checked, report_file_name
 from ..publish.package import INDEX_NAME, IndexRow, index_html, publication_header, write_package
 from ..publish.templates import load_template
@@ -122,7 +123,8 @@ def process_one(path: Path, template_path: Path | None = None, outputs: Outputs 
 
 
 def _worker_init(template_path: Path | None) -> None:
-    """Prepare the template once per worker process."""
+    """Prepare the template once per worker process; a custom one renders here, under isolate's limits."""
+    isolate.enter_worker()
     load_template(template_path)
 
 

@@ -11,12 +11,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from .. import issues as it
 from .. import schema
 from ..check.load import Checked, load
-from ..errors import NianbaoError, TemplateInvalid
+from ..errors import NianbaoError
 from ..files import write_bytes
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
@@ -27,7 +25,8 @@ from .html import report_html
 from .package import publication_header, write_package
 from .pdf_fonts import pdf_fonts, substitutions
 from .properties import build_time
-from .render import PreparedTemplate, RenderBudgetExceeded, render_bytes
+from .render import PreparedTemplate, render_bytes
+from .sandbox import ExtraFieldMissing
 from .templates import load_template
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -51,22 +50,16 @@ def report_file_name(agency: str, year: int | None, suffix: str = ".docx") -> st
 
 def render_report(report: Report, template: PreparedTemplate, now: dt.datetime | None = None) -> bytes:
     """The DOCX bytes of a checked report, its properties naming the agency and the build time (`now`, else
-    SOURCE_DATE_EPOCH or the clock); a missing extra field is reported as an issue."""
+    SOURCE_DATE_EPOCH or the clock). A custom field the input lacks is an issue of the data
+    (MissingExtraField); anything else the template does wrong is TemplateInvalid, with its place."""
     agency = layout.one_line(report.agency)
     stamps = properties.stamps(layout.report_title(report.agency, report.year), agency, now or build_time())
     try:
         return render_bytes(template, build_context(report), stamps)
-    except jinja2.UndefinedError as exc:
-        key = _missing_extra_key(str(exc.message))
-        if key is not None:
-            raise MissingExtraField(
-                it.MISSING_EXTRA.at(f"extra.{key}", label="自定义字段", key=key, template=template.path.name)
-            ) from exc
-        raise TemplateInvalid(f"模板“{template.path.name}”使用了不存在的变量：{exc.message}") from exc
-    except RenderBudgetExceeded as exc:
-        raise TemplateInvalid(f"模板“{template.path.name}”：{exc.message}") from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateInvalid(f"模板“{template.path.name}”无法使用：{exc.message or exc}") from exc
+    except ExtraFieldMissing as exc:
+        raise MissingExtraField(
+            it.MISSING_EXTRA.at(f"extra.{exc.key}", label="自定义字段", key=exc.key, template=template.path.name)
+        ) from exc
 
 
 class MissingExtraField(Exception):
@@ -75,13 +68,6 @@ class MissingExtraField(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(issue.message)
         self.issue = issue
-
-
-def _missing_extra_key(message: str) -> str | None:
-    match = re.search(r"'dict object' has no attribute '([^']+)'", message) or re.search(
-        r"'dict object' has no attribute (.+)$", message
-    )
-    return match.group(1) if match else None
 
 
 def require_libreoffice() -> str:

@@ -14,9 +14,15 @@ from . import layout
 _HEADING2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
 
+class ExtraFields(dict[str, Any]):
+    """The input's custom fields as the template sees them: a field the input lacks is the clerk's to add."""
+
+
 def build_context(report: Report) -> dict[str, Any]:
     """What a template sees: `nianbao export`'s document, its optional keys always present ("" when blank)."""
-    return {**dict.fromkeys(schema.OPTIONAL_KEYS, ""), **to_document(report)}
+    context = {**dict.fromkeys(schema.OPTIONAL_KEYS, ""), **to_document(report)}
+    context["extra"] = ExtraFields(context.get("extra") or {})
+    return context
 
 
 def paragraphs(text: Any) -> list[str]:

@@ -1,4 +1,7 @@
-"""Linting a Word template without data and with a full sample report: where each problem is, in Chinese."""
+"""Linting a Word template without data and with a full sample report: where each problem is, in Chinese.
+
+A template is untrusted: the whole check (parsing, compiling, the trial render) runs in a child process
+stopped at the deadline (isolate.py)."""
 
 from __future__ import annotations
 
@@ -15,43 +18,52 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.exceptions import SecurityError
 
 from .. import schema
 from ..errors import TemplateInvalid
 from ..issues import (
+    T_ATTACHED_TEMPLATE,
     T_BROKEN_XML,
+    T_EXTERNAL,
     T_EXTRA_FIELDS,
+    T_FOREIGN_PART,
     T_FULL_WIDTH,
+    T_INCLUDE,
     T_LEFTOVER,
     T_MISSING,
+    T_NO_VARIABLES,
     T_RUNAWAY,
     T_SMART_QUOTES,
     T_SPLIT,
     T_SYNTAX,
-    T_UNDEFINED,
+    T_TOO_COMPLEX,
     T_UNKNOWN,
-    T_UNSAFE,
+    TEMPLATE_TYPES,
     CheckResult,
     E,
     Issue,
     IssueType,
 )
 from ..model import Section, make_report
+from . import isolate
 from .context import build_context
+from .locate import locate_line, part_label
 from .render import (
     RENDERED_PART,
     PreparedTemplate,
-    RenderBudgetExceeded,
-    make_env,
+    RenderFailed,
+    TemplateTooComplex,
     part_text,
     patched_source,
     prepare,
-    read_entries,
     render_bytes,
-    where,
 )
+from .sandbox import RENDER_SECONDS, ReportEnvironment, complexity_problem, make_env
+from .template_zip import foreign_entries, outside_references, read_entries
 
+_BY_CODE = {issue_type.code: issue_type for issue_type in TEMPLATE_TYPES}
+_DICT_METHODS = frozenset(dir(dict))
+BODY = "word/document.xml"
 SAMPLE_TEXT = "示例 & < > 😀"  # no braces: any {{ left in the output is then the template's
 _TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.DOTALL)
 _RAW_TAG = re.compile(r"\{(?:<[^>]*>)*[{%](?:(?!\{[{%]).)*?[}%](?:<[^>]*>)*\}", re.DOTALL)
@@ -97,27 +109,6 @@ def _issue(issue_type: IssueType, where_text: str, part: str = "word/document.xm
     return issue_type.in_document(part, "模板", where_text, **facts)
 
 
-def locate_line(part: str, source: str, lineno: int | None) -> str:
-    """Where a line of a patched part is: paragraph, or table/row/column, with the text around."""
-    if not lineno:
-        return part
-    before = "\n".join(source.splitlines()[: lineno - 1])
-    name = {"word/document.xml": "正文"}.get(part, part.removeprefix("word/").removesuffix(".xml"))
-    depth = before.count("<w:tbl>") - before.count("</w:tbl>")
-    if depth > 0:
-        table_start = before.rfind("<w:tbl>")
-        rows = before[table_start:]
-        row = len(re.findall(r"<w:tr[ >]", rows))
-        cells = re.split(r"<w:tc[ >]", rows[rows.rfind("<w:tr") :])[1:]
-        column = 1 + sum(
-            int(m.group(1)) if (m := re.search(r'<w:gridSpan w:val="(\d+)"', c)) else 1 for c in cells[:-1]
-        )
-        place = f"{name}第 {before.count('<w:tbl>')} 个表格第 {row} 行第 {column} 列"
-    else:
-        place = f"{name}第 {len(re.findall(r'<w:p[ >]', before)) + 1} 段"
-    return f"{place}，{where(source, lineno)}"
-
-
 _BLOCK = re.compile(
     r"\{%-?\s*(?:[pr]|tr|tc)?\s*(if|for|macro|call|filter|with|raw|block|endif|endfor|endmacro|endcall|endfilter|endwith|endraw|endblock)\b"
 )
@@ -136,10 +127,13 @@ def _unclosed_line(source: str) -> int | None:
     return stack[-1] if stack else None
 
 
-def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[Issue]:
+def _parse_all(parts: dict[str, str], env: jinja2.Environment) -> tuple[dict[str, nodes.Template], list[Issue]]:
+    """Each part's syntax tree, and the syntax errors (and parts too deeply nested to parse)."""
+    trees: dict[str, nodes.Template] = {}
+    found: list[Issue] = []
     for name, source in parts.items():
         try:
-            env.parse(source)
+            trees[name] = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
             line = exc.lineno
             if "Unexpected end of template" in (exc.message or ""):
@@ -147,11 +141,16 @@ def _syntax_issues(parts: dict[str, str], env: jinja2.Environment) -> Iterator[I
                 message = "这个标签没有对应的结束标签（如 {% endif %}、{% endfor %}）"
             else:
                 message = exc.message or str(exc)
-            yield _issue(T_SYNTAX, locate_line(name, source, line), name, found=message)
+            found.append(_issue(T_SYNTAX, locate_line(name, source, line), name, found=message))
+        except (RecursionError, MemoryError):
+            found.append(_issue(T_TOO_COMPLEX, part_label(name), name, found="表达式或 {% %} 块嵌套过深，无法解析"))
+    return trees, found
 
 
 def _chains(tree: nodes.Template) -> Iterator[tuple[list[str], int]]:
-    """Dotted variable paths (a.b.c) used in a template, with their line numbers."""
+    """Dotted variable paths (a.b.c) used in a template, with their line numbers; a dict method called
+    on a path (`extra.get(…)`, `requests.new.items()`) is not part of it."""
+    called = {id(call.node) for call in tree.find_all(nodes.Call)}
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         keys: list[str] = []
         current: nodes.Node = node
@@ -164,14 +163,19 @@ def _chains(tree: nodes.Template) -> Iterator[tuple[list[str], int]]:
                 break
             current = current.node
         if isinstance(current, nodes.Name):
-            yield [current.name, *reversed(keys)], node.lineno
+            chain = [current.name, *reversed(keys)]
+            if id(node) in called and isinstance(node, nodes.Getattr) and node.attr in _DICT_METHODS:
+                chain.pop()
+            yield chain, node.lineno
 
 
-def _unknown_issues(parts: dict[str, str], env: jinja2.Environment, extra_keys: set[str]) -> Iterator[Issue]:
+def _unknown_issues(
+    parts: dict[str, str], trees: dict[str, nodes.Template], env: jinja2.Environment, extra_keys: set[str]
+) -> Iterator[Issue]:
     sample = sample_context()
     known = set(schema.TOP_LEVEL_KEYS) | set(env.globals)
-    for name, source in parts.items():
-        tree = env.parse(source)
+    for name, tree in trees.items():
+        source = parts[name]
         declared = meta.find_undeclared_variables(tree)
         for variable in sorted(declared - known):
             line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == variable), None)
@@ -230,23 +234,40 @@ def _missing_issues(raw: dict[str, str]) -> Iterator[Issue]:
             yield _issue(T_MISSING, "全文", what="表格内容", found=label)
 
 
+def _include_issues(parts: dict[str, str], trees: dict[str, nodes.Template]) -> Iterator[Issue]:
+    """{% include %}, {% import %} and {% extends %}: a template is one file, there is nothing to load."""
+    for name, tree in trees.items():
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            tag = {nodes.Include: "include", nodes.Extends: "extends"}.get(type(node), "import")
+            yield _issue(T_INCLUDE, locate_line(name, parts[name], node.lineno), name, found=f"{{% {tag} %}}")
+
+
+def _uses_data(trees: dict[str, nodes.Template]) -> bool:
+    """Whether any part refers to the report's data (a finished report picked by mistake does not)."""
+    data = set(schema.TOP_LEVEL_KEYS)
+    return any(data & meta.find_undeclared_variables(tree) for tree in trees.values())
+
+
+def _package_issues(entries: tuple[tuple[str, bytes], ...]) -> Iterator[Issue]:
+    """Entries that are not parts of the document, and references to files or addresses outside it."""
+    for name in foreign_entries(entries):
+        yield _issue(T_FOREIGN_PART, "模板文件", name, found=name)
+    for reference in outside_references(entries):
+        where_text = part_label(reference.part)
+        if reference.local_attached_template:
+            yield _issue(T_ATTACHED_TEMPLATE, where_text, reference.part, target=reference.target)
+        else:
+            yield _issue(T_EXTERNAL, where_text, reference.part, kind=reference.kind, target=reference.target)
+
+
 def _trial_issues(prepared: PreparedTemplate) -> Iterator[Issue]:
     try:
         docx = render_bytes(prepared, sample_context())
-    except SecurityError as exc:
-        yield _issue(T_UNSAFE, "试渲染", found=exc.message or str(exc))
-        return
-    except RenderBudgetExceeded as exc:
-        yield _issue(T_RUNAWAY, "试渲染", found=exc.message)
-        return
-    except jinja2.UndefinedError as exc:
-        yield _issue(T_UNDEFINED, "试渲染", found=exc.message)
+    except RenderFailed as exc:
+        yield _BY_CODE[exc.code].in_document(exc.part or BODY, "模板", exc.place or "试渲染", found=exc.reason)
         return
     except TemplateInvalid as exc:
         yield _issue(T_BROKEN_XML, "试渲染", found=exc.message)
-        return
-    except jinja2.TemplateError as exc:
-        yield _issue(T_UNDEFINED, "试渲染", found=exc.message or str(exc))
         return
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         text = re.sub(r"<[^>]+>", "", archive.read("word/document.xml").decode("utf-8"))
@@ -255,20 +276,45 @@ def _trial_issues(prepared: PreparedTemplate) -> Iterator[Issue]:
 
 
 def lint(path: Path) -> TemplateLint:
-    """Every problem of a template; raises TemplateInvalid if it is not a .docx at all."""
+    """Every problem of a template; raises TemplateInvalid if it is not a .docx at all. Runs in a child
+    process: a template that makes the check itself run away is reported as such."""
+    try:
+        return isolate.call(_lint, path, seconds=RENDER_SECONDS)
+    except isolate.Stopped as exc:
+        return TemplateLint(CheckResult((_issue(T_RUNAWAY, "试渲染", found=f"检查模板时{exc.message}"),)), ())
+
+
+def _lint(path: Path) -> TemplateLint:
     entries = read_entries(path)
     raw = {name: part_text(path, name, data) for name, data in entries if RENDERED_PART.fullmatch(name)}
     patched = {name: patched_source(xml) for name, xml in raw.items() if "{" in xml}
     env = make_env()
     found = list(_word_issues(raw))
-    syntax = list(_syntax_issues(patched, env))
-    found += syntax
+    found += _package_issues(entries)
     extra_keys: set[str] = set()
+    problem = complexity_problem(patched.values())
+    trees, syntax = (
+        _parse_all(patched, env) if problem is None else ({}, [_issue(T_TOO_COMPLEX, "全文", found=problem)])
+    )
+    found += syntax
     if not syntax:
-        found += _unknown_issues(patched, env, extra_keys)
+        unknown = list(_unknown_issues(patched, trees, env, extra_keys))
+        found += unknown
+        found += _include_issues(patched, trees)
+        if not unknown and not _uses_data(trees):
+            found.append(_issue(T_NO_VARIABLES, "全文"))
         if not any(issue.severity is E for issue in found):
-            found += _trial_issues(prepare(path, env))
+            found += _trial(path, env)
     found += _missing_issues(raw)
     if extra_keys:
         found.append(_issue(T_EXTRA_FIELDS, "全文", found="、".join(sorted(extra_keys))))
     return TemplateLint(CheckResult(tuple(dict.fromkeys(found))), tuple(sorted(extra_keys)))
+
+
+def _trial(path: Path, env: ReportEnvironment) -> list[Issue]:
+    """Prepare (compile) the template and render the sample report with it."""
+    try:
+        prepared = prepare(path, env)
+    except TemplateTooComplex as exc:
+        return [_issue(T_TOO_COMPLEX, "全文", found="模板" + exc.reason)]
+    return list(_trial_issues(prepared))

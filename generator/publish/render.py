@@ -4,13 +4,13 @@ docxtpl re-reads the template, re-patches its XML and re-compiles the Jinja sour
 Here the template's parts are patched with docxtpl's own helpers (docxtpl_seam.py) and compiled once,
 and the prepared form is kept on disk (template_cache.py); a render only runs the compiled templates,
 applies docxtpl's post-processing and writes the zip. The document is the one docxtpl's render makes.
+The default template renders in this process; any other in a limited child process (isolate.py), and
+whatever stops it (sandbox.py's limits, an error in the template) is RenderFailed with its place.
 """
 
 from __future__ import annotations
 
 import re
-import time
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,20 +18,26 @@ from typing import Any
 from xml.parsers import expat
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from ..errors import TemplateInvalid
-from . import docxtpl_seam, template_cache
-from .context import FILTERS, TESTS
+from ..issues import T_RECURSION, T_RUNAWAY, T_RUNTIME, T_UNDEFINED, T_UNSAFE
+from . import docxtpl_seam, isolate, template_cache
+from .locate import locate_line, part_label, where
+from .sandbox import (
+    RENDER_SECONDS,
+    ExtraFieldMissing,
+    RenderBudgetExceeded,
+    ReportEnvironment,
+    complexity_problem,
+    make_env,
+)
+from .template_zip import read_entries, sanitize
 from .zipwrite import Entry, build_zip, compress
 
 # parts of a .docx that may hold template tags
 RENDERED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
-RENDER_SECONDS = 10.0
-MAX_TEMPLATE_BYTES = 200 * 2**20  # unpacked; a logo or two is fine, a zip bomb is not
-MAX_CALLS = 2_000_000
-MAX_RANGE = 10_000
 _LITERAL_MARKS = ("{_{", "}_}", "{_%", "%_}")
 # resolve_listing turns \n \t \a \f inside text into breaks, tabs, paragraphs; it is slow, so only when needed
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
@@ -39,74 +45,44 @@ _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
 _CELL_LOOP = re.compile(r"\{%-?\s*tc\s")  # in the template's text: patching turns {%tc %} into plain {% %}
 _DYNAMIC_SPAN = re.compile(r'gridSpan w:val="\{\{')  # in the patched source: {% colspan %} and {% hm %}
 BODY = "word/document.xml"
-_DICT_ATTRIBUTES = frozenset(dir(dict))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEMPLATE_FILE = "<template>"  # the file name Jinja gives the code of a template compiled without a name
+_UNDEFINED = (
+    (re.compile(r"'(.+)' is undefined"), "变量“{0}”不存在"),
+    (re.compile(r"'(.+) object' has no attribute '(.+)'"), "“{1}”不存在（{0} 中没有这一项）"),
+    (re.compile(r"'(.+) object' has no element (.+)"), "{0} 中没有第 {1} 项"),
+)
+_PYTHON_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
+    (ZeroDivisionError, "除数为零"),
+    (OverflowError, "数值超出范围"),
+    (TypeError, "类型不符"),
+    (ValueError, "数值无效"),
+    (LookupError, "找不到这一项"),
+    (AttributeError, "没有这个属性"),
+    (ArithmeticError, "运算无效"),
+)
 
 
-class RenderBudgetExceeded(jinja2.TemplateError):
-    """A template ran too long (a runaway loop): rendering was stopped."""
+class RenderFailed(TemplateInvalid):
+    """Rendering stopped on the template's fault: the issue code (issues.py), why (Chinese) and where."""
+
+    def __init__(self, code: str, reason: str, part: str, place: str, template: str) -> None:
+        super().__init__(f"模板“{template}”：{reason}" + (f"（{place}）" if place else ""))
+        self.code, self.reason, self.part, self.place, self.template = code, reason, part, place, template
+
+    def __reduce__(self) -> tuple[type[RenderFailed], tuple[str, str, str, str, str]]:
+        return type(self), (self.code, self.reason, self.part, self.place, self.template)
 
 
-class ReportEnvironment(SandboxedEnvironment):
-    """Jinja sandbox with autoescape, strict undefined, the report filters and a time/step budget."""
+class TemplateTooComplex(TemplateInvalid):
+    """A template too big or too deeply nested to compile within bounds; `reason` says which."""
 
-    deadline: float = 0.0
-    calls: int = 0
-    intercepted_binops = frozenset({"*", "**"})
+    def __init__(self, template: str, reason: str) -> None:
+        super().__init__(f"模板“{template}”{reason}。")
+        self.template, self.reason = template, reason
 
-    def tick(self) -> None:
-        """Count one step of a render; stop a template that runs too long."""
-        self.calls += 1
-        if self.calls > MAX_CALLS or (self.calls % 64 == 0 and time.monotonic() > self.deadline):
-            raise RenderBudgetExceeded("模板运行时间过长（可能有死循环），已停止")
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Every call in a template counts against the budget."""
-        __self.tick()
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """`"x" * 10**9` and `9 ** 9 ** 9` would exhaust memory or time: refused."""
-        if operator == "**" and isinstance(right, int) and right > 100:
-            raise RenderBudgetExceeded("乘方的指数过大，已停止")
-        if operator == "*" and any(isinstance(v, (str, list, tuple)) for v in (left, right)):
-            count = right if isinstance(right, int) else left
-            if isinstance(count, int) and count > MAX_RANGE:
-                raise RenderBudgetExceeded("重复次数过多，已停止")
-        return super().call_binop(context, operator, left, right)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """`a.b` on the report's own dicts without the exception Jinja's lookup raises first (same result)."""
-        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-    def finalize_output(self, value: Any) -> Any:
-        """Called for every {{ }} output: counts against the budget too."""
-        self.tick()
-        return value
-
-    def start_budget(self) -> None:
-        """Reset the budget before a render."""
-        self.deadline = time.monotonic() + RENDER_SECONDS
-        self.calls = 0
-
-
-def _safe_range(*args: int) -> range:
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise RenderBudgetExceeded(f"range() 最多 {MAX_RANGE} 项")
-    return numbers
-
-
-def make_env() -> ReportEnvironment:
-    """The Jinja environment templates are rendered in."""
-    env = ReportEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
-    env.finalize = env.finalize_output
-    env.filters.update(FILTERS)
-    env.tests.update(TESTS)
-    env.globals["range"] = _safe_range
-    return env
+    def __reduce__(self) -> tuple[type[TemplateTooComplex], tuple[str, str]]:
+        return type(self), (self.template, self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,20 +105,7 @@ class PreparedTemplate:
     env: ReportEnvironment
     fix_tables: bool  # the body's tables need docxtpl's grid fix (see needs_table_fix)
     compressed: Mapping[str, Entry] = field(default_factory=dict)  # the unchanged parts, deflated once
-
-
-def read_entries(path: Path) -> tuple[tuple[str, bytes], ...]:
-    """The entries of a .docx in order; raises TemplateInvalid if it is not one."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_TEMPLATE_BYTES:
-                raise TemplateInvalid(f"模板“{path.name}”解压后超过 {MAX_TEMPLATE_BYTES // 2**20} MB，已拒绝。")
-            entries = tuple((info.filename, archive.read(info)) for info in archive.infolist())
-    except (OSError, zipfile.BadZipFile, ValueError) as exc:
-        raise TemplateInvalid(f"模板“{path.name}”不是有效的 Word 文档（.docx）：{exc}") from exc
-    if "word/document.xml" not in dict(entries):
-        raise TemplateInvalid(f"模板“{path.name}”不是 Word 文档（.docx）：缺少 word/document.xml。")
-    return entries
+    trusted: bool = False  # the default template: rendered in this process; any other in a limited one
 
 
 def part_text(path: Path, name: str, data: bytes) -> str:
@@ -184,11 +147,13 @@ def _environment_signature(env: ReportEnvironment) -> str:
     return f"{type(env).__module__}.{type(env).__qualname__}:{env.autoescape}:{env.keep_trailing_newline}"
 
 
-def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplate:
-    """Read, patch and compile a template (or take it from the cache); a syntax error raises TemplateInvalid."""
+def prepare(path: Path, env: ReportEnvironment | None = None, *, trusted: bool = False) -> PreparedTemplate:
+    """Read, patch and compile a template (or take it from the cache); a syntax error raises TemplateInvalid.
+    What must not reach a report (template_zip.py: foreign entries, external links) is removed first."""
     env = env or make_env()
-    entries = read_entries(path)
-    key = template_cache.cache_key(entries, _environment_signature(env))
+    original = read_entries(path)
+    entries = sanitize(original)
+    key = template_cache.cache_key(original, _environment_signature(env))
     stored = template_cache.load(key)
     if stored is None:
         stored = _prepare_afresh(path, entries, env)
@@ -205,25 +170,31 @@ def prepare(path: Path, env: ReportEnvironment | None = None) -> PreparedTemplat
         for name, source, code in sources
     }
     compressed = {name: Entry(name.encode("utf-8"), crc, size, data) for name, crc, size, data in deflated}
-    return PreparedTemplate(path, entries, parts, env, fix_tables, compressed)
+    return PreparedTemplate(path, entries, parts, env, fix_tables, compressed, trusted)
 
 
 def _prepare_afresh(path: Path, entries: tuple[tuple[str, bytes], ...], env: ReportEnvironment) -> tuple[Any, ...]:
     """The prepared form as the cache keeps it: (name, patched source, code) per part, the table-fix flag,
     and the unchanged entries deflated."""
+    patched = {
+        name: (xml, patched_source(xml))
+        for name, data in entries
+        if RENDERED_PART.fullmatch(name) and "{" in (xml := part_text(path, name, data))
+    }
+    problem = complexity_problem(source for _, source in patched.values())
+    if problem:
+        raise TemplateTooComplex(path.name, f"过于复杂：{problem}")
     sources: list[tuple[str, str, Any]] = []
     fix_tables = False
-    for name, data in entries:
-        if not RENDERED_PART.fullmatch(name):
-            continue
-        xml = part_text(path, name, data)
-        if "{" not in xml:
-            continue
-        source = patched_source(xml)
+    for name, (xml, source) in patched.items():
         try:
             code = env.compile(source)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateInvalid(f"模板“{path.name}”有语法错误：{exc.message}（{where(source, exc.lineno)}）") from exc
+        except (RecursionError, MemoryError, SyntaxError) as exc:  # Python's own limits on the generated code
+            raise TemplateTooComplex(
+                path.name, f"过于复杂，无法编译：表达式或 {{% %}} 块嵌套过深（{part_label(name)}）"
+            ) from exc
         sources.append((name, source, code))
         fix_tables = fix_tables or (name == BODY and needs_table_fix(xml, source))
     rendered = {name for name, _, _ in sources}
@@ -234,15 +205,6 @@ def _prepare_afresh(path: Path, entries: tuple[tuple[str, bytes], ...], env: Rep
         for entry in (compress(name, data),)
     )
     return tuple(sources), fix_tables, deflated
-
-
-def where(source: str, lineno: int | None) -> str:
-    """The visible text around a line of a patched part, for messages."""
-    if not lineno:
-        return "位置不明"
-    lines = source.splitlines()[max(lineno - 2, 0) : lineno + 1]
-    text = " ".join(re.sub(r"<[^>]+>", "", line) for line in lines).strip()
-    return f"附近的文字：“{text[:80]}”"
 
 
 def _finish(name: str, xml: str, fix_tables: bool, literal_braces: bool) -> bytes:
@@ -298,18 +260,80 @@ def render_bytes(
     rewrites: Mapping[str, Callable[[bytes], bytes]] | None = None,
 ) -> bytes:
     """Render the template with a context into the bytes of a .docx (deterministic: fixed zip times);
-    `rewrites` then change whole parts by name (the document properties), where the template has them."""
-    prepared.env.start_budget()
-    rendered = {
-        name: _finish(name, part.template.render(context), prepared.fix_tables, part.literal_braces)
-        for name, part in prepared.parts.items()
-    }
-    if rewrites:
-        for name, data in prepared.entries:
-            if name in rewrites:
-                rendered[name] = rewrites[name](rendered.get(name, data))
+    `rewrites` then change whole parts by name (the document properties), where the template has them.
+
+    A custom template renders in a child process stopped at the deadline (isolate.py), or under the
+    limits of a `bulk` worker; a failure is RenderFailed with its place in the template."""
+    if prepared.trusted:
+        rendered = _render(prepared, context)
+    elif isolate.isolated():
+        with isolate.limits(RENDER_SECONDS):
+            rendered = _render(prepared, context)
+    else:
+        try:
+            rendered = isolate.call(_render_file, prepared.path, context, seconds=RENDER_SECONDS)
+        except isolate.Stopped as exc:
+            raise RenderFailed(T_RUNAWAY.code, exc.message, "", "", prepared.path.name) from exc
+    for name, data in prepared.entries:
+        if rewrites and name in rewrites:
+            rendered[name] = rewrites[name](rendered.get(name, data))
     entries = [
         compress(name, rendered[name]) if name in rendered else prepared.compressed[name]
         for name, _ in prepared.entries
     ]
     return build_zip(entries)
+
+
+def _render_file(path: Path, context: Mapping[str, Any]) -> dict[str, bytes]:
+    """In the child process: the template prepared again (from the cache) and its parts rendered."""
+    return _render(prepare(path), context)
+
+
+def _render(prepared: PreparedTemplate, context: Mapping[str, Any]) -> dict[str, bytes]:
+    """The rendered parts, by name."""
+    prepared.env.start_budget()
+    rendered = {}
+    for name, part in prepared.parts.items():
+        try:
+            xml = part.template.render(context)
+        except ExtraFieldMissing:
+            raise
+        except Exception as exc:  # whatever a template does wrong (MemoryError and RecursionError included)
+            raise _failure(prepared, part, exc) from exc
+        rendered[name] = _finish(name, xml, prepared.fix_tables, part.literal_braces)
+    return rendered
+
+
+def _failure(prepared: PreparedTemplate, part: PreparedPart, exc: Exception) -> RenderFailed:
+    """What went wrong in a part, in Chinese, at the template line the traceback points to."""
+    code, reason = _reason(exc)
+    line = None
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == _TEMPLATE_FILE:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    place = locate_line(part.name, part.source, line) if line else part_label(part.name)
+    return RenderFailed(code, reason, part.name, place, prepared.path.name)
+
+
+def _reason(exc: Exception) -> tuple[str, str]:
+    """The issue code and the Chinese explanation of an exception raised while rendering."""
+    if isinstance(exc, SecurityError):
+        return T_UNSAFE.code, exc.message or str(exc)
+    if isinstance(exc, RenderBudgetExceeded):
+        return T_RUNAWAY.code, exc.message or str(exc)
+    if isinstance(exc, MemoryError):
+        return T_RUNAWAY.code, f"模板占用的内存超过上限（{isolate.MEMORY_BYTES // 2**20} MB），已停止"
+    if isinstance(exc, RecursionError):
+        return T_RECURSION.code, "宏调用自身（递归）的层数过多，已停止"
+    if isinstance(exc, jinja2.UndefinedError):
+        message = exc.message or str(exc)
+        for pattern, chinese in _UNDEFINED:
+            if match := pattern.fullmatch(message):
+                return T_UNDEFINED.code, chinese.format(*match.groups())
+        return T_UNDEFINED.code, message
+    if isinstance(exc, jinja2.TemplateError):
+        return T_RUNTIME.code, exc.message or str(exc)
+    meaning = next((chinese for kind, chinese in _PYTHON_ERRORS if isinstance(exc, kind)), type(exc).__name__)
+    return T_RUNTIME.code, f"{meaning}（{type(exc).__name__}: {exc}）"

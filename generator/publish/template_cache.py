@@ -41,11 +41,13 @@ def cache_dir() -> Path | None:
 
 
 def _code_fingerprint() -> bytes:
-    """What the prepared form depends on besides the template: Python, Jinja, docxtpl and our renderer."""
+    """What the prepared form depends on besides the template: Python, Jinja, docxtpl and our renderer
+    (its sandbox instruments the compiled code; template_zip.py decides what of the template is kept)."""
     parts = [sys.version.encode(), jinja2.__version__.encode()]
     spec = importlib.util.find_spec("docxtpl")
     files = [Path(spec.origin)] if spec and spec.origin else []
-    for file in (*files, Path(__file__).with_name("render.py")):
+    ours = [Path(__file__).with_name(name) for name in ("render.py", "sandbox.py", "template_zip.py")]
+    for file in (*files, *ours):
         with contextlib.suppress(OSError):
             stat = file.stat()
             parts.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}".encode())
