@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import click
 from . import __version__, schema
 from .check.load import Checked, load
 from .errors import NianbaoError
-from .files import refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
+from .files import is_same_file, refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
 from .formats.json_document import dumps
 from .issues import READING_CODES, REPORT_READING, CheckResult
 from .model import Report, blank_report, with_values
@@ -407,11 +408,15 @@ def bulk_command(
     with cannot_run_on_error():
         if not input_dir.is_dir():
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
+        if out_dir.exists() and is_same_file(out_dir, input_dir):
+            raise NianbaoError("输出文件夹不能是输入文件夹本身：生成的报告会和收到的报告混在一起。请另选一个文件夹。")
         if pdf or package:
             require_libreoffice()
         _template(template_path)
         out_dir.mkdir(parents=True, exist_ok=True)
-        paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve() if recursive else None)
+        remove_leftovers(out_dir)  # left by a run that was killed: never those of a run still going
+        paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve())
+        others = bulk.unprocessed(input_dir, recursive, exclude=out_dir.resolve())
     if not paths:
         raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
     outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), bulk.Outputs(pdf, html, package))
@@ -422,23 +427,46 @@ def bulk_command(
         else contextlib.nullcontext() as bar
     ):
         try:
-            with cannot_run_on_error():
+            with cannot_run_on_error(), stopped_by_sigterm():
                 rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
-        except KeyboardInterrupt:
-            remove_leftovers(out_dir)
+        except (KeyboardInterrupt, Terminated) as exc:
+            remove_leftovers(out_dir, only_this_process=True)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
-            sys.exit(130)
+            sys.exit(143 if isinstance(exc, Terminated) else 130)
     with cannot_run_on_error():
-        xlsx, _ = bulk.write_summary(rows, input_dir, out_dir)
+        notices = bulk.remove_stale(out_dir, bulk.written_files(out_dir, rows))
+        xlsx, _ = bulk.write_summary([*rows, *others], input_dir, out_dir)
     failed = [row for row in rows if row.status != bulk.OK]
     for row in failed:
         click.echo(f"{row.status}：{row.file}", err=True)
         for message in row.messages:
             click.echo(f"    {message}", err=True)
+    for row in others:
+        click.echo(f"{bulk.NOT_AN_INPUT}：{row.file}（{row.messages[0]}）", err=True)
+    for notice in notices:
+        click.echo(notice, err=True)
     done = len(rows) - len(failed)
     click.echo(f"共 {len(rows)} 份：生成 {done} 份，{len(failed)} 份有错误或无法读取。汇总表：{xlsx}")
     if failed:
         sys.exit(EXIT_DATA)
+
+
+class Terminated(Exception):
+    """The process was asked to stop (SIGTERM, as a service manager does)."""
+
+
+@contextlib.contextmanager
+def stopped_by_sigterm() -> Iterator[None]:
+    """While inside, SIGTERM ends the work the way Ctrl-C does: workers stopped, half-written files removed."""
+
+    def stop(_signal: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command("rollup")

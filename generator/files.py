@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -12,15 +14,38 @@ from pathlib import Path
 from .errors import NianbaoError
 
 TEMP_PREFIX, TEMP_SUFFIX = ".nianbao-", ".tmp"
+_OWNER = re.compile(rf"{re.escape(TEMP_PREFIX)}(?:old-)?(\d+)-")
 
 
-def remove_leftovers(folder: Path) -> None:
-    """Remove temporary files and folders an interrupted run may have left in `folder` (Ctrl-C between two lines)."""
+def temporary_prefix(name: str) -> str:
+    """The prefix of this process's temporary files: it names the process, so that a second nianbao writing
+    to the same folder never takes them for its own leftovers."""
+    return f"{TEMP_PREFIX}{os.getpid()}-{name[:40]}."
+
+
+def remove_leftovers(folder: Path, only_this_process: bool = False) -> None:
+    """Remove the temporary files and folders a run interrupted between two lines left in `folder`: this
+    process's, and (unless `only_this_process`) those of processes that no longer exist — never another
+    live nianbao's."""
     for leftover in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        owner = _OWNER.match(leftover.name)
+        pid = int(owner.group(1)) if owner else None
+        if pid != os.getpid() and (only_this_process or (pid is not None and _alive(pid))):
+            continue
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists, another user's
+    return True
 
 
 @contextlib.contextmanager
@@ -30,9 +55,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
     if not folder.is_dir():
         raise NianbaoError(f"输出文件夹“{folder}”不存在。")
     try:
-        handle, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.stem[:40]}.", suffix=TEMP_SUFFIX, dir=folder)
+        handle, name = tempfile.mkstemp(prefix=temporary_prefix(path.stem), suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
-        raise NianbaoError(f"无法在“{folder}”中写入文件：{exc.strerror or exc}。") from exc
+        raise NianbaoError(f"无法在“{folder}”中写入文件：{explain(exc)}。") from exc
     temporary = Path(name)
     try:
         os.close(handle)
@@ -42,9 +67,25 @@ def atomic_output(path: Path) -> Iterator[Path]:
     except PermissionError as exc:
         temporary.unlink(missing_ok=True)
         raise NianbaoError(f"无法写入“{path}”：没有权限，或文件正在 Word/Excel/WPS 中打开，请关闭后再试。") from exc
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise NianbaoError(f"无法写入“{path}”：{explain(exc)}。") from exc
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def explain(exc: OSError) -> str:
+    """An operating-system error in Chinese: the usual ones by name, others as the system says them."""
+    known = {
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EDQUOT: "磁盘配额已用完",
+        errno.EROFS: "磁盘是只读的",
+        errno.EACCES: "没有权限",
+        errno.ENAMETOOLONG: "文件名太长",
+        errno.ENOENT: "文件夹不存在",
+    }
+    return known.get(exc.errno or 0) or str(exc.strerror or exc)
 
 
 def _mode_for(path: Path) -> int:
@@ -98,9 +139,9 @@ def write_folder(path: Path, files: Mapping[str, bytes]) -> list[Path]:
     if not parent.is_dir():
         raise NianbaoError(f"输出文件夹“{parent}”不存在。")
     try:
-        temporary = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{path.name[:40]}.", suffix=TEMP_SUFFIX, dir=parent))
+        temporary = Path(tempfile.mkdtemp(prefix=temporary_prefix(path.name), suffix=TEMP_SUFFIX, dir=parent))
     except OSError as exc:
-        raise NianbaoError(f"无法在“{parent}”中写入文件：{exc.strerror or exc}。") from exc
+        raise NianbaoError(f"无法在“{parent}”中写入文件：{explain(exc)}。") from exc
     old = temporary.with_name(temporary.name.replace(TEMP_PREFIX, f"{TEMP_PREFIX}old-", 1))
     try:
         for name, data in files.items():
@@ -114,6 +155,8 @@ def write_folder(path: Path, files: Mapping[str, bytes]) -> list[Path]:
             os.replace(old, path)  # the previous folder stays as it was
         if isinstance(exc, PermissionError):
             raise NianbaoError(f"无法写入“{path}”：没有权限，或其中的文件正在 Word/WPS 中打开，请关闭后再试。") from exc
+        if isinstance(exc, OSError):
+            raise NianbaoError(f"无法写入“{path}”：{explain(exc)}。") from exc
         raise
     finally:
         shutil.rmtree(temporary, ignore_errors=True)

@@ -96,7 +96,7 @@ def printable_reports(draw: st.DrawFn) -> Report:
     report = draw(valid_reports())
     agency = draw(clean_text(20, lines=False).filter(lambda a: bool(a) and _printable_line(a)))
     texts = printed_text().filter(lambda t: all(_printable_line(line) for line in t.split("\n")))
-    titled = st.builds(Section, clean_text(12, lines=False).filter(bool), texts)
+    titled = st.builds(Section, titles.filter(bool), texts)
     sections = draw(st.lists(titled, max_size=4))
     if draw(st.booleans()):
         sections.insert(0, Section("", draw(texts.filter(bool))))

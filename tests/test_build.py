@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from docx_outline import outline
 
 from generator.cli import cli
+from generator.errors import NianbaoError
 from generator.publish.build import report_file_name
 
 SEED = ROOT / "inputs" / "seed.xlsx"
@@ -28,7 +30,7 @@ def test_default_name_in_current_directory(runner: CliRunner, tmp_path: Path, mo
 
 
 def test_windows_safe_file_name() -> None:
-    assert report_file_name('A/B:C*D?"E<F>G|H\\I. ', 2021) == "A_B_C_D__E_F_G_H_I. 2021年政府信息公开工作年度报告.docx"
+    assert report_file_name('A/B:C*D?"E<F>G|H\\I. ', 2021) == "A_B_C_D__E_F_G_H_I2021年政府信息公开工作年度报告.docx"
 
 
 def test_errors_write_nothing_and_keep_existing_report(runner: CliRunner, tmp_path: Path) -> None:
@@ -54,10 +56,10 @@ def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
     out = tmp_path / "r.docx"
 
     def broken_replace(src: object, dst: object) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(NianbaoError, match="磁盘空间不足"):
         files.write_bytes(out, b"data")
     assert list(tmp_path.iterdir()) == []
 

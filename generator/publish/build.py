@@ -41,11 +41,42 @@ class Built:
     written: tuple[Path, ...]
 
 
+MAX_NAME_BYTES = 180  # Linux (UOS, Kylin) allows 255 bytes a name; room is left for （2） and the suffix
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")  # names Windows keeps for devices
+
+
 def report_file_name(agency: str, year: int | None, suffix: str = ".docx") -> str:
-    """{机关}{年度}年政府信息公开工作年度报告.docx, safe as a Windows file name."""
-    name = layout.report_title(agency, year)
-    name = _UNSAFE.sub("_", name).strip(" .")[:150] or "政府信息公开工作年度报告"
+    """{机关}{年度}年政府信息公开工作年度报告.docx, a name every system accepts: no characters Windows refuses,
+    no device name, within 180 bytes — a long agency name is shortened in its middle (某某县…管理局)."""
+    title = layout.report_title(agency, year)
+    tail = title[len(layout.one_line(agency)) :] if title.startswith(layout.one_line(agency)) else ""
+    head = _clean(layout.one_line(agency))
+    name = _clean(head + tail)
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = _shortened(head, MAX_NAME_BYTES - len(tail.encode("utf-8"))) + tail
+    name = name or "政府信息公开工作年度报告"
+    if _RESERVED.fullmatch(name):
+        name = f"_{name}"
     return name + suffix
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip(" .")
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` within `limit` UTF-8 bytes, keeping its beginning and end around an ellipsis."""
+    keep = len(text)
+    while keep > 2 and len(_middle_cut(text, keep).encode("utf-8")) > limit:
+        keep -= 1
+    return _middle_cut(text, keep)
+
+
+def _middle_cut(text: str, keep: int) -> str:
+    if keep >= len(text):
+        return text
+    front = (keep + 1) // 2
+    return f"{text[:front]}…{text[len(text) - (keep - front) :]}"
 
 
 def render_report(report: Report, template: PreparedTemplate, now: dt.datetime | None = None) -> bytes:

@@ -331,7 +331,7 @@ def one_line(name: str) -> str:
 
 def report_title(agency: str, year: int | None) -> str:
     """The report's title on one line: 机关 + 年度 + 年政府信息公开工作年度报告."""
-    return f"{one_line(agency)}{year}年政府信息公开工作年度报告"
+    return f"{one_line(agency)}{'' if year is None else f'{year}年'}政府信息公开工作年度报告"
 
 
 # --- signature and date (GB/T 9704 7.3.5.2, a report without a seal) --------------------------------

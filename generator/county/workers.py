@@ -1,0 +1,142 @@
+"""Worker processes for a batch that no single input can stop: a worker that dies or overruns is replaced.
+
+`ProcessPoolExecutor` alone fails the whole batch when one worker dies (a crash in C code, a memory limit,
+SIGKILL) and waits forever for one that hangs. Here each input is one task, at most one per worker in
+flight, so the time since submission is the time it has run. An input over its wall-clock limit has its
+pool killed and its neighbours resubmitted; when a worker dies, the inputs it may have held are run again
+one at a time, so only the one that kills a worker gets the failure. Results come back in input order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why an input has no result: it overran its limit, or the worker running it died."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(slots=True)
+class _Running(Generic[R]):
+    index: int
+    started: float
+
+
+class Supervisor(Generic[R]):
+    """Runs `work(path, *args)` for every path in worker processes; yields results or Failures in order."""
+
+    def __init__(
+        self,
+        work: Callable[..., R],
+        args: tuple[Any, ...],
+        jobs: int,
+        seconds: float,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
+        self.work, self.args, self.jobs, self.seconds = work, args, max(1, jobs), seconds
+        self.initializer, self.initargs = initializer, initargs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def run(self, paths: list[Path]) -> Iterator[R | Failure]:
+        """Every path's result (or Failure), in the order of `paths`."""
+        done: dict[int, R | Failure] = {}
+        queue = list(range(len(paths)))[::-1]  # popped from the end: in order
+        running: dict[Future[R], _Running[R]] = {}
+        following = 0
+        try:
+            while following < len(paths):
+                broken = self._fill(paths, queue, running)
+                finished, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                broken += self._collect(finished, running, done)
+                overrun = [task for task in running.values() if time.monotonic() - task.started > self.seconds]
+                if overrun:
+                    for task in overrun:
+                        done[task.index] = Failure(paths[task.index], f"处理超过 {self.seconds:g} 秒，已强制停止")
+                    queue += [t.index for t in running.values() if t.index not in done]
+                    running.clear()
+                    self._kill()
+                elif broken:
+                    suspects = sorted({*broken, *(task.index for task in running.values())} - {-1})
+                    running.clear()
+                    self._kill()
+                    for index in suspects:
+                        done[index] = self._alone(paths[index])
+                while following in done:
+                    yield done.pop(following)
+                    following += 1
+        finally:
+            self._kill()
+
+    def _fill(self, paths: list[Path], queue: list[int], running: dict[Future[R], _Running[R]]) -> list[int]:
+        """Give every idle worker the next input; a pool found broken on the way is reported (empty list: fine)."""
+        while queue and len(running) < self.jobs:
+            index = queue.pop()
+            try:
+                future = self._pool().submit(self.work, paths[index], *self.args)
+            except BrokenProcessPool:
+                queue.append(index)
+                return [task.index for task in running.values()] or [-1]
+            running[future] = _Running(index, time.monotonic())
+        return []
+
+    def _collect(
+        self, finished: set[Future[R]], running: dict[Future[R], _Running[R]], done: dict[int, R | Failure]
+    ) -> list[int]:
+        """Store the results of finished tasks; the indexes of those whose worker died."""
+        broken = []
+        for future in finished:
+            task = running.pop(future)
+            try:
+                done[task.index] = future.result()
+            except BrokenProcessPool:
+                broken.append(task.index)
+        return broken
+
+    def _alone(self, path: Path) -> R | Failure:
+        """One input in a pool of its own: whether it is the one that kills its worker."""
+        pool = ProcessPoolExecutor(1, initializer=self.initializer, initargs=self.initargs)
+        try:
+            return pool.submit(self.work, path, *self.args).result(timeout=self.seconds)
+        except BrokenProcessPool:
+            return Failure(path, "处理这个文件时工作进程异常退出（可能超出内存或 CPU 限制），已跳过")
+        except TimeoutError:
+            return Failure(path, f"处理超过 {self.seconds:g} 秒，已强制停止")
+        finally:
+            _terminate(pool)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=self.initializer, initargs=self.initargs)
+        return self.pool
+
+    def _kill(self) -> None:
+        if self.pool is not None:
+            _terminate(self.pool)
+            self.pool = None
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its workers killed, nothing waited for."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no public kill
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(5)
