@@ -50,7 +50,8 @@ def test_all_zero_report_with_given_totals_passes() -> None:
         ({"date": dt.date(2022, 3, 31)}, []),
         ({"agency": "测试县教育局", "date": dt.date(2022, 2, 1)}, [("date-late", "date")]),
         ({"agency": "测试县教育局", "date": dt.date(2022, 1, 31)}, []),
-        ({"problems": ""}, [("text-empty", "problems")]),
+        ({"problems": ""}, [("problems-empty", "problems")]),
+        ({"problems": "无。"}, [("problems-empty", "problems")]),
         ({"other_matters": ""}, [("text-empty", "other_matters")]),
     ],
 )
