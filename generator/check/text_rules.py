@@ -245,6 +245,7 @@ def quote(text: str, start: int, end: int) -> str:
     if stops:
         after = after[: min(stops) + 1]
     head = "…" if left_edge > 0 and text[left_edge - 1] not in _SENTENCE_END else ""
+    before = before.lstrip("，、；：,;: ") if head else before
     tail = "…" if end + len(after) < len(text) and not (after and after[-1] in _SENTENCE_END) else ""
     return (head + before + text[start:end] + after + tail).replace("\n", "").strip()
 
