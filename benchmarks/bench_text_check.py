@@ -33,7 +33,9 @@ _PLAIN_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?|[零一二两三四五六七八
 def plain_outcome(case: Case) -> tuple[str, ...]:
     """Errors for every number with a unit that no table value equals."""
     values = complete_values(figures_report(case.fixture).values)
-    known = {Decimal(value) for value in values.values() if isinstance(value, (int, Decimal)) and not isinstance(value, bool)}
+    known = {
+        Decimal(value) for value in values.values() if isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    }
     found = []
     for match in _PLAIN_NUMBER.finditer(case.sentence):
         text = match.group(1).replace(",", "")
@@ -63,7 +65,9 @@ def score(cases: list[Case], judge: object) -> dict[str, Counter[str]]:
 def print_table(title: str, table: dict[str, Counter[str]]) -> None:
     """One line per category and a total line."""
     print(title)
-    print(f"  {'category':<11}{'sentences':>10}{'expected':>10}{'raised':>8}{'correct':>9}{'false alarms':>14}{'precision':>11}{'recall':>8}")
+    print(
+        f"  {'category':<11}{'sentences':>10}{'expected':>10}{'raised':>8}{'correct':>9}{'false alarms':>14}{'precision':>11}{'recall':>8}"
+    )
     total: Counter[str] = Counter()
     for category, row in [*table.items(), ("all", None)]:
         row = row if row is not None else total
@@ -90,7 +94,9 @@ def main() -> None:
     print_table(f"nianbao text check ({len(cases)} sentences)", ours)
     print_table("plain approach (number with a unit that equals no table value)", score(cases, plain_outcome))
     characters = sum(len(case.sentence) for case in cases)
-    print(f"time: {elapsed * 1000 / len(cases):.2f} ms per sentence checked as a whole report ({characters} characters in all)")
+    print(
+        f"time: {elapsed * 1000 / len(cases):.2f} ms per sentence checked as a whole report ({characters} characters in all)"
+    )
 
 
 if __name__ == "__main__":

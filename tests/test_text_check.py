@@ -55,7 +55,9 @@ def test_the_seed_texts_raise_nothing(name: str) -> None:
 
 
 def test_a_wrong_number_names_quote_values_and_cell() -> None:
-    report = figures_report("county", {"管理": "我局不断加强规范性文件管理。截至2023年底，我局现行有效行政规范性文件393件，均已公开。"})
+    report = figures_report(
+        "county", {"管理": "我局不断加强规范性文件管理。截至2023年底，我局现行有效行政规范性文件393件，均已公开。"}
+    )
     (issue,) = [i for i in check_report(report).issues if i.code == "text-number-mismatch"]
     assert issue.path == text_path("管理")
     assert issue.message == (
@@ -75,7 +77,9 @@ def test_quotes_stay_short_in_a_long_paragraph() -> None:
 
 
 def test_qualified_claim_is_a_warning_and_says_why() -> None:
-    report = figures_report("hongze2024", {"依申请": "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"})
+    report = figures_report(
+        "hongze2024", {"依申请": "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"}
+    )
     result = check_report(report)
     (issue,) = [i for i in result.issues if i.code.startswith("text-number")]
     assert (issue.code, issue.path, result.ok) == ("text-number-uncertain", text_path("依申请"), True)
@@ -99,7 +103,9 @@ def test_check_json_carries_the_code_at_the_text_path(runner: CliRunner, tmp_pat
 
 
 def test_same_input_same_issues_in_the_same_order() -> None:
-    report = figures_report("county", {"依申请": "本年度办结75件，其中予以公开41件，部分公开11件。", "五": "共收到申请47件。"})
+    report = figures_report(
+        "county", {"依申请": "本年度办结75件，其中予以公开41件，部分公开11件。", "五": "共收到申请47件。"}
+    )
     assert check_report(report).issues == check_report(report).issues
     assert [i.path for i in check_report(report).issues if i.code.startswith("text-number")] == [
         "overview[1].text",
@@ -130,7 +136,12 @@ def test_not_one_chinese_number(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("sentence", "stated"),
-    [("收到申请１２件", "１２件"), ("收到申请1,234件", "1,234件"), ("收到申请 3119 件", "3119 件"), ("收到申请七十五件", "七十五件")],
+    [
+        ("收到申请１２件", "１２件"),
+        ("收到申请1,234件", "1,234件"),
+        ("收到申请 3119 件", "3119 件"),
+        ("收到申请七十五件", "七十五件"),
+    ],
 )
 def test_numbers_as_reports_write_them(sentence: str, stated: str) -> None:
     (claim,) = claims(sentence)
@@ -154,7 +165,11 @@ def test_unpaid_fee_row_without_a_word_in_six_is_a_warning() -> None:
     report = valid_report(**{"requests.other.unpaid_fee.natural_person": 1, "requests.new.natural_person": 1})
     assert check_report(report).flatten("code", "path") == [("fee-not-reported", "other_matters")]
     said = valid_report(
-        **{"requests.other.unpaid_fee.natural_person": 1, "requests.new.natural_person": 1, "other_matters": "本年度收取信息处理费 100 元。"}
+        **{
+            "requests.other.unpaid_fee.natural_person": 1,
+            "requests.new.natural_person": 1,
+            "other_matters": "本年度收取信息处理费 100 元。",
+        }
     )
     assert check_report(said).issues == ()
 
@@ -176,7 +191,9 @@ def test_information_fee_is_not_the_administrative_fee() -> None:
 
 
 # --- against last year ------------------------------------------------------------------------------
-PROBLEMS_2022 = "一是政策解读形式较为单一，图解、视频解读较少；二是依申请公开答复文书规范性有待提高。下一步将加强培训，规范答复。"
+PROBLEMS_2022 = (
+    "一是政策解读形式较为单一，图解、视频解读较少；二是依申请公开答复文书规范性有待提高。下一步将加强培训，规范答复。"
+)
 OVERVIEW_2022 = (
     "严格落实三审三校制度，所有公开信息均经分管领导审核后发布，确保信息准确规范。"
     "持续优化政府信息公开专栏设置，及时更新机构职能、政策文件、财政预决算等栏目内容。"
@@ -197,20 +214,28 @@ def test_text_repeating_last_year_by_more_than_half_is_named_with_its_share() ->
 
 
 def test_rewritten_text_is_not_repeated() -> None:
-    now, last = _year_pair("本年度围绕重点领域信息公开开展专项行动，修订了信息发布审核办法，建立季度通报机制。" * 2, "本年度新问题：队伍力量不足。")
+    now, last = _year_pair(
+        "本年度围绕重点领域信息公开开展专项行动，修订了信息发布审核办法，建立季度通报机制。" * 2,
+        "本年度新问题：队伍力量不足。",
+    )
     assert [i for i in check_report(now, last).issues if i.code == "text-repeated"] == []
     assert [i for i in check_report(now).issues if i.code == "text-repeated"] == []
 
 
 def test_problems_copied_word_for_word_are_named() -> None:
-    now, last = _year_pair("本年度围绕重点领域开展专项行动，修订信息发布审核办法，建立季度通报机制，效果明显。", "存在的问题：依申请公开答复文书规范性有待提高。今年将开展三次培训，编印答复模板。")
+    now, last = _year_pair(
+        "本年度围绕重点领域开展专项行动，修订信息发布审核办法，建立季度通报机制，效果明显。",
+        "存在的问题：依申请公开答复文书规范性有待提高。今年将开展三次培训，编印答复模板。",
+    )
     (issue,) = [i for i in check_report(now, last).issues if i.code == "text-repeated"]
     assert issue.path == "problems"
     assert "“依申请公开答复文书规范性有待提高”" in issue.detail
 
 
 def test_previous_report_figures_check_year_on_year_claims(runner: CliRunner, tmp_path: Path) -> None:
-    now = write_json(tmp_path / "2023.json", figures_report("county", {"依申请": "本年度共收到政府信息公开申请74件，同比增长20%。"}))
+    now = write_json(
+        tmp_path / "2023.json", figures_report("county", {"依申请": "本年度共收到政府信息公开申请74件，同比增长20%。"})
+    )
     last = write_json(tmp_path / "2022.json", figures_report("county-previous"))
     result = runner.invoke(cli, ["check", str(now), "--previous", str(last), "--json"])
     errors = json.loads(result.stdout)["errors"]

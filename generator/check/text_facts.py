@@ -192,7 +192,10 @@ _MEASURE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "重复申请": ((REQUESTS, "not_processed.duplicate"),),
     "公开出版物": ((REQUESTS, "not_processed.publication"),),
     **dict.fromkeys(("大量反复申请", "大量反复"), ((REQUESTS, "not_processed.excessive"),)),
-    "确认或重新出具": ((REQUESTS, "not_processed.confirmation"),),
+    **dict.fromkeys(
+        ("确认或重新出具", "确认或重新出具已获取信息", "要求行政机关确认或重新出具已获取信息"),
+        ((REQUESTS, "not_processed.confirmation"),),
+    ),
     **dict.fromkeys(("逾期不补正", "无正当理由逾期不补正", "逾期未补正"), ((REQUESTS, "other.no_correction"),)),
     **dict.fromkeys(
         ("逾期未缴费", "逾期未缴纳费用", "未按收费通知要求缴纳费用", "逾期未按收费通知要求缴纳费用"),
@@ -351,6 +354,10 @@ _COMPARE = (
     "比上年度",
     "与上年度相比",
     "与上一年度相比",
+    "与上年持平",
+    "与去年持平",
+    "较上年持平",
+    "同比持平",
 )
 _UP = ("增加", "增长", "上升", "提高", "增多", "多")
 _DOWN = ("减少", "下降", "降低", "减", "少", "下降了")

@@ -134,7 +134,6 @@ class Claim:
 class _State:
     domain: str
     year: int | None = None
-    last_year: bool = False
     qualified: str = ""
     compare: bool = False
     head: Claim | None = None
@@ -189,13 +188,11 @@ def _sentence_claims(text: str, tokens: list[Token], default_domain: str) -> Ite
             if token.kind == "open":
                 saved.append(replace(state))
             elif token.kind == "close" and saved:
-                outer = saved.pop()
-                state.domain, state.year, state.last_year = outer.domain, outer.year, outer.last_year
+                outer = saved.pop()  # what a parenthesis says stays inside it
+                state.domain, state.year, state.head = outer.domain, outer.year, outer.head
             continue
         if token.kind == "year" and token.value is not None:
-            state.year, state.last_year = int(token.value), False
-        elif token.is_word(Word.LAST_YEAR):
-            state.last_year = True
+            state.year = int(token.value)
         elif token.is_word(Word.COMPARE):
             state.compare = True
         elif token.is_word(Word.DOMAIN) and token.term is not None:
@@ -371,7 +368,7 @@ def _bind(
         qualified=_qualifier(text, clause, right, state, parts),
         approx=_approximation(text, number, window, tokens[index + 1 : index + 2]),
         year=state.year,
-        last_year=state.last_year or left.last_year,
+        last_year=left.last_year,
         change=change,
     )
 
@@ -446,7 +443,7 @@ def _applicant_claim(number: Token, left: _Scan, right: _Scan, state: _State) ->
         column=columns[0] if columns else "",
         qualified=state.qualified,
         year=state.year,
-        last_year=state.last_year,
+        last_year=left.last_year,
         applicants=True,
     )
 
@@ -483,5 +480,4 @@ def _none_claims(text: str, tokens: list[Token], index: int, state: _State) -> I
             parts=((domain, chosen or tf.DEFAULT_MEASURES[domain]),),
             qualified=state.qualified,
             year=state.year,
-            last_year=state.last_year,
         )
