@@ -183,10 +183,14 @@ def new(out: Path, agency: str | None, year: int | None, source: Path | None) ->
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=INPUT)
-@click.option("--previous", type=INPUT, help="上年的年报（工作簿或 JSON），核对上年结转和现行有效件数。")
+@click.option(
+    "--previous",
+    type=INPUT,
+    help="上年的年报（工作簿或 JSON），核对上年结转、现行有效件数、文中的同比数字和与上年重复的段落。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
 def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
-    """检查工作簿或 JSON：数字、合计和勾稽关系，指出每个问题所在的表、行、列和单元格。
+    """检查工作簿或 JSON：数字、合计、勾稽关系和文字中写到的数字，指出每个问题所在的表、行、列和单元格。
 
     \b
     例：nianbao check 年报.xlsx

@@ -244,3 +244,17 @@ def test_previous_report_figures_check_year_on_year_claims(runner: CliRunner, tm
     assert "增长 48%" in errors[0]["message"]
     alone = runner.invoke(cli, ["check", str(now), "--json"])
     assert json.loads(alone.stdout)["ok"] is True
+
+
+# --- the same check in build and bulk ---------------------------------------------------------------
+def test_build_and_bulk_refuse_a_text_that_contradicts_the_tables(runner: CliRunner, tmp_path: Path) -> None:
+    from generator.county import bulk
+
+    source = write_json(tmp_path / "r.json", figures_report("county", {"依申请": "本年度新收政府信息公开申请75件。"}))
+    out = tmp_path / "r.docx"
+    result = runner.invoke(cli, ["build", str(source), "-o", str(out)])
+    assert (result.exit_code, out.exists()) == (1, False)
+    assert "“本年度新收政府信息公开申请75件。”中的“75件”与表格不符" in result.stderr
+    outcome_ = bulk.process_one(source)
+    assert (outcome_.status, outcome_.docx) == (bulk.HAS_ERRORS, None)
+    assert any("75件" in line for line in outcome_.messages)

@@ -220,7 +220,7 @@ _MEASURE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     **dict.fromkeys(("现行有效", "有效", "现行"), tuple((d, "in_force") for d in DOC_DOMAINS)),
     **dict.fromkeys(("公开", "主动公开", "发布", "公布"), tuple((d, "published") for d in DOC_DOMAINS)),
     **dict.fromkeys(("作出", "做出", "实施", "决定"), tuple((d, "decided") for d in DECISION_DOMAINS)),
-    **dict.fromkeys(("收取", "征收", "收费"), ((FEES, "collected"),)),
+    **dict.fromkeys(("收取", "征收", "收费"), ((FEES, "collected"),)),  # only beside 行政事业性收费: see text_scan
 }
 
 _COLUMN_WORDS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .. import issues as it
 from .. import schema
@@ -176,7 +176,10 @@ def _rounded_to(actual: Decimal, stated: Decimal) -> bool:
     """24252.311082 万元 written 24252.31 or 24252, 2.4252 亿元 written 2.4: rounded or cut to the places written."""
     exponent = stated.as_tuple().exponent
     places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    return stated in (actual.quantize(places, ROUND_HALF_UP), actual.quantize(places, ROUND_DOWN))
+    try:
+        return stated in (actual.quantize(places, ROUND_HALF_UP), actual.quantize(places, ROUND_DOWN))
+    except InvalidOperation:  # more digits than a Decimal holds: not the number written
+        return False
 
 
 def _magnitude(number: Decimal) -> Decimal:
@@ -186,11 +189,17 @@ def _magnitude(number: Decimal) -> Decimal:
     return Decimal(10) ** max(zeros, 1)
 
 
+_MEASURE_REASONS = {
+    "published": "文中说的是公开或发布的件数，表中是本年制发件数和现行有效件数",
+    "applied": "文中说的是受理或申请的件数，表中是本年处理决定数量",
+}
+
+
 def _why(claim: Claim) -> str:
     if claim.approx:
         return "文中是约数"
-    if claim.qualified == "公开":
-        return "文中说的是“公开”，表中是制发件数和现行有效件数"
+    if claim.qualified in _MEASURE_REASONS:
+        return _MEASURE_REASONS[claim.qualified]
     if claim.qualified:
         return f"文中有“{claim.qualified}”，说的可能只是其中一部分"
     return ""

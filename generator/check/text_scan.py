@@ -24,12 +24,17 @@ _NUMBER = re.compile(
     rf"|百分之(?P<pct>\d+(?:\.\d+)?|{CN_NUMERAL})"
 )
 _YEAR = re.compile(r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:度)?")
+# 12月31日 is a date (harmless); 1-6月 and 3月份 are part of the year (the count is of those months only)
+_DATE = r"(?P<date>\d{1,2}\s*月\s*\d{1,2}\s*日)"
+_MONTHS = r"(?P<months>\d{1,2}\s*(?:[-—~至到]\s*\d{1,2}\s*)?月份?)"
 _WORDS = sorted(tf.VOCABULARY, key=len, reverse=True)
 _TOKEN = re.compile(
     "|".join(
         (
             _NUMBER.pattern,
             _YEAR.pattern,
+            _DATE,
+            _MONTHS,
             rf"(?P<scope>{tf.SCOPE_PATTERN.pattern})",
             "(?P<word>" + "|".join(re.escape(word) for word in _WORDS) + ")",
             r"(?P<title>《[^》\n]*》)",
@@ -90,8 +95,10 @@ def _token(match: re.Match[str], kind: str) -> Token | None:
     if groups["year"] is not None:
         year = _number(groups["year"])
         return Token("year", start, end, value=year)
-    if groups["scope"] is not None:
+    if groups["scope"] is not None or groups["date"] is not None:
         return Token("word", start, end, term=Term(Word.FILLER))
+    if groups["months"] is not None:
+        return Token("word", start, end, term=Term(Word.QUALIFIER))
     if groups["word"] is not None:
         return Token("word", start, end, term=tf.VOCABULARY[groups["word"]])
     if groups["title"] is not None:
@@ -146,16 +153,13 @@ class _Scan:
     measures: list[Term] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    qualifiers: list[str] = field(default_factory=list)
     applicant: bool = False
     total: bool = False
     each: bool = False
     respectively: bool = False
-    among: bool = False
     change: int = 0
     last_year: bool = False
     other_measure: bool = False
-    blocked: bool = False
     stopped_at_text: bool = False
 
 
@@ -218,7 +222,7 @@ def _text(text: str, token: Token) -> str:
     return text[token.start : token.end]
 
 
-def _scan_left(text: str, window: list[Token]) -> _Scan:
+def _scan_left(window: list[Token]) -> _Scan:
     """Walk left from a number over harmless words, collecting measures, domains, columns and qualifiers."""
     found = _Scan()
     modified = joined = False
@@ -227,7 +231,6 @@ def _scan_left(text: str, window: list[Token]) -> _Scan:
         if token.kind == "year":
             continue
         if token.kind != "word" or term is None:
-            found.blocked = not found.measures and not found.domains
             found.stopped_at_text = token.kind == "text"
             break
         word = term.word
@@ -261,15 +264,12 @@ def _scan_left(text: str, window: list[Token]) -> _Scan:
             found.each = True
         elif word is Word.RESPECTIVELY:
             found.respectively = True
-        elif word is Word.AMONG:
-            found.among = True
         elif word in (Word.UP, Word.DOWN):
             found.change = 1 if word is Word.UP else -1
         elif word is Word.LAST_YEAR:
             found.last_year = True
         elif word in (Word.OTHER_MEASURE, Word.NONE):
             found.other_measure = word is Word.OTHER_MEASURE and not found.measures
-            found.blocked = not found.measures and not found.domains
             break
     return found
 
@@ -327,7 +327,7 @@ def _bind(
     number = tokens[index]
     if number.value is None:
         return None
-    left, right = _scan_left(text, window), _scan_right(tokens, index)
+    left, right = _scan_left(window), _scan_right(tokens, index)
     change = left.change
     if number.unit in ("%", "个百分点") and not change:
         return None
@@ -344,7 +344,7 @@ def _bind(
     elif left.domains or left.columns or change:
         measures, domains, columns = [], left.domains, left.columns
         after_number = len(window) < len(clause) and not (window and window[0].is_word(Word.JOIN))
-        if (left.stopped_at_text or after_number) and not _qualifier(text, clause, right, state, ()):
+        if (left.stopped_at_text or after_number) and not _qualifier(text, clause, state, ()):
             return None
     else:
         return None
@@ -365,7 +365,7 @@ def _bind(
         parts=parts,
         column=column,
         combine="sum" if left.total else "each" if left.each else "respectively" if left.respectively else "either",
-        qualified=_qualifier(text, clause, right, state, parts),
+        qualified=_qualifier(text, clause, state, parts),
         approx=_approximation(text, number, window, tokens[index + 1 : index + 2]),
         year=state.year,
         last_year=left.last_year,
@@ -373,14 +373,15 @@ def _bind(
     )
 
 
-def _qualifier(text: str, clause: list[Token], right: _Scan, state: _State, parts: tuple[tuple[str, str], ...]) -> str:
+def _qualifier(text: str, clause: list[Token], state: _State, parts: tuple[tuple[str, str], ...]) -> str:
     """The first word that narrows the claim (代表, 网上, 备案 …), or "" for a clear claim."""
     words = [_text(text, token) for token in clause if token.is_word(Word.QUALIFIER)]
     found = next((word for word in words if word not in tf.APPROXIMATE), "")
     if found:
         return found
-    if any(measure in tf.UNCERTAIN_MEASURES for _, measure in parts):
-        return "公开"
+    uncertain = [measure for _, measure in parts if measure in tf.UNCERTAIN_MEASURES]
+    if uncertain:
+        return uncertain[0]
     return state.qualified if state.qualified and parts[0][0] == state.domain else ""
 
 
@@ -424,7 +425,7 @@ def _measure_part(term: Term, candidates: list[str]) -> tuple[str, str] | None:
         if measure is not None:
             return domain, measure
     own = {domain for domain, _ in term.measures}
-    if len(own) == 1:
+    if len(own) == 1 and own != {tf.FEES}:  # 收费 alone may be the 信息处理费: 行政事业性收费 must be named
         return term.measures[0]
     return None
 
