@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from text_corpus import CATEGORIES, Case, load_corpus, outcome, text_issues  # noqa: E402
 from text_fixtures import figures_report  # noqa: E402
 
+from generator.check.load import check_report  # noqa: E402
 from generator.chinese import parse_cn_number  # noqa: E402
 from generator.model import complete_values  # noqa: E402
 
@@ -45,11 +47,11 @@ def plain_outcome(case: Case) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def score(cases: list[Case], judge: object) -> dict[str, Counter[str]]:
+def score(cases: list[Case], judge: Callable[[Case], tuple[str, ...]]) -> dict[str, Counter[str]]:
     """Per category: expected issues, raised issues, correct ones, and errors expected / caught."""
     table: dict[str, Counter[str]] = {category: Counter() for category in CATEGORIES}
     for case in cases:
-        got = Counter(judge(case))  # type: ignore[operator]
+        got = Counter(judge(case))
         want = Counter(case.expected)
         row = table[case.category]
         row["sentences"] += 1
@@ -97,6 +99,20 @@ def main() -> None:
     print(
         f"time: {elapsed * 1000 / len(cases):.2f} ms per sentence checked as a whole report ({characters} characters in all)"
     )
+    long_text = "".join(case.sentence for case in cases if case.fixture == "county")
+    report = figures_report("county", {"依申请": long_text})
+    with_text = min(_seconds(lambda: check_report(report)) for _ in range(5))
+    without = min(_seconds(lambda: check_report(figures_report("county"))) for _ in range(5))
+    print(
+        f"a {len(long_text)}-character text: check {with_text * 1000:.1f} ms, of which reading the text "
+        f"{(with_text - without) * 1000:.1f} ms (the same report without it: {without * 1000:.1f} ms)"
+    )
+
+
+def _seconds(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
