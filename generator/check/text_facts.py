@@ -164,7 +164,6 @@ _MEASURE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
             "顺延至下年度",
             "结转下年度继续办理",
             "结转至下年度办理",
-            "跨年度办理",
             "正在办理",
             "仍在办理",
             "尚在办理",
@@ -173,6 +172,7 @@ _MEASURE_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         ((REQUESTS, "carried_forward"),),
     ),
+    **dict.fromkeys(("跨年度办理", "跨年度"), ((REQUESTS, "cross_year"),)),
     **dict.fromkeys(("属于国家秘密", "国家秘密"), ((REQUESTS, "withheld.state_secret"),)),
     **dict.fromkeys(("法律行政法规禁止公开", "其他法律行政法规禁止公开"), ((REQUESTS, "withheld.prohibited_by_law"),)),
     **dict.fromkeys(
@@ -376,6 +376,9 @@ _FILLERS = (
     "件数",
     "总数",
     "金额",
+    "收入",
+    "相关信息",
+    "相关政府信息",
     "收费金额",
     "总额",
     "总量",
@@ -516,7 +519,10 @@ _REQUEST_MEASURES: dict[str, tuple[tuple[str, tuple[str, ...], bool], ...]] = {
         ("本年新收加上年结转", ("new", "carried_over"), True),
     ),
     "carried_forward": (("结转下年度继续办理", ("carried_forward",), False),),
+    "cross_year": (("结转下年度继续办理", ("carried_forward",), False), ("上年结转", ("carried_over",), False)),
 }
+# measures of the whole: after 其中 they count a part the tables do not hold (其中区政府办公室受理的申请 8 件)
+WHOLE_MEASURES = frozenset({"received", "any", "handled", "handled_loose"})
 _REQUEST_GROUPS = {
     "withheld": "（三）不予公开",
     "unable": "（四）无法提供",

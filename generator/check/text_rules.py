@@ -80,6 +80,11 @@ def _judge(claim: Claim, text: str, path: str, tables: _Tables) -> Issue | None:
     if values is None:
         return None
     per_part = [_part_options(domain, measure, claim.column) for domain, measure in claim.parts]
+    if not claim.named:  # 行政诉讼4件，其中维持2件: 维持 counts within the 4, not within one group
+        per_part = [
+            [option for option in options if not option[2] or domain != tf.LITIGATION]
+            for options, (domain, _) in zip(per_part, claim.parts, strict=True)
+        ]
     if any(not options for options in per_part):
         return None
     sums = _sums(per_part)

@@ -135,6 +135,7 @@ class Claim:
     last_year: bool = False  # 上年/去年 as the time of the statement
     change: int = 0  # +1 / -1: a change against last year (同比增长 …), 0 for a plain count
     applicants: bool = False  # counts people (两名申请人), not requests
+    named: bool = True  # the clause names the domain (行政诉讼 1 件), not only the sentence before it
 
 
 @dataclass(slots=True)
@@ -365,15 +366,18 @@ def _bind(
         parts=parts,
         column=column,
         combine="sum" if left.total else "each" if left.each else "respectively" if left.respectively else "either",
-        qualified=_qualifier(text, clause, state, parts),
+        qualified=_qualifier(text, clause, state, parts, column),
         approx=_approximation(text, number, window, tokens[index + 1 : index + 2]),
         year=state.year,
         last_year=left.last_year,
         change=change,
+        named=bool(domains),
     )
 
 
-def _qualifier(text: str, clause: list[Token], state: _State, parts: tuple[tuple[str, str], ...]) -> str:
+def _qualifier(
+    text: str, clause: list[Token], state: _State, parts: tuple[tuple[str, str], ...], column: str = ""
+) -> str:
     """The first word that narrows the claim (代表, 网上, 备案 …), or "" for a clear claim."""
     words = [_text(text, token) for token in clause if token.is_word(Word.QUALIFIER)]
     found = next((word for word in words if word not in tf.APPROXIMATE), "")
@@ -382,6 +386,13 @@ def _qualifier(text: str, clause: list[Token], state: _State, parts: tuple[tuple
     uncertain = [measure for _, measure in parts if measure in tf.UNCERTAIN_MEASURES]
     if uncertain:
         return uncertain[0]
+    among = any(token.is_word(Word.AMONG) for token in clause)
+    if (
+        among
+        and not column
+        and any(domain == tf.REQUESTS and measure in tf.WHOLE_MEASURES for domain, measure in parts)
+    ):
+        return "其中"
     return state.qualified if state.qualified and parts[0][0] == state.domain else ""
 
 
