@@ -219,6 +219,8 @@ PROBLEMS_EMPTY = IssueType(
 FEE_NOT_REPORTED = IssueType(
     "fee-not-reported", W, "六、其他事项未说明信息处理费", "{found}，但本部分没有说明信息处理费的收取情况"
 )
+# errors in the prose only: the figures are sound (a county still adds them up)
+PROSE_CODES = frozenset(t.code for t in (TEXT_NUMBER_MISMATCH, PROBLEMS_EMPTY))
 
 # --- against last year's report (--previous) ----------------------------------------------
 CARRIED_OVER_MISMATCH = IssueType(

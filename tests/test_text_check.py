@@ -258,3 +258,15 @@ def test_build_and_bulk_refuse_a_text_that_contradicts_the_tables(runner: CliRun
     outcome_ = bulk.process_one(source)
     assert (outcome_.status, outcome_.docx) == (bulk.HAS_ERRORS, None)
     assert any("75件" in line for line in outcome_.messages)
+
+
+def test_rollup_still_adds_up_a_unit_whose_only_errors_are_in_its_prose(tmp_path: Path) -> None:
+    from generator.county.rollup import roll_up
+
+    prose = write_json(
+        tmp_path / "a.json", figures_report("county", {"五": "", "依申请": "本年度新收政府信息公开申请75件。"})
+    )
+    figures = write_json(tmp_path / "b.json", figures_report("seed-as-printed-2023"))
+    rolled = roll_up([prose, figures], "某县", 2023)
+    assert rolled.included == (prose,)
+    assert [path for path, _ in rolled.left_out] == [figures]

@@ -161,6 +161,14 @@ FIGURES: dict[str, dict[str, Value]] = {
         **_appeals((1, 1, 0, 0), (1, 0, 0, 0), (2, 0, 1, 0)),
         **_proactive((0, 0, 0), (3, 0, 8), (9487, 2776, 84), "7545"),
     },
+    # a township whose table 三 prints (七)总计 0 beside 予以公开 2, as the seed did: wrong figures
+    "seed-as-printed-2023": {
+        "agency": "某某县某某镇人民政府",
+        "year": 2023,
+        "date": dt.date(2024, 1, 25),
+        **_rows({"new": (2,), "granted": (2,), "total": (0,)}),
+        "requests.total.total": 0,
+    },
     # a county department, made up so that every kind of count differs from every other
     "county": {
         "agency": "某某县自然资源局",
