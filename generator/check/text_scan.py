@@ -393,7 +393,7 @@ def _qualifier(
         and any(domain == tf.REQUESTS and measure in tf.WHOLE_MEASURES for domain, measure in parts)
     ):
         return "其中"
-    return state.qualified if state.qualified and parts[0][0] == state.domain else ""
+    return state.qualified if state.qualified and (not parts or parts[0][0] == state.domain) else ""
 
 
 def _approximation(text: str, number: Token, before: list[Token], after: list[Token]) -> str:
