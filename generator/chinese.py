@@ -63,3 +63,57 @@ def cn_ordinal(value: Any) -> str:
 def plain_number(value: Decimal) -> int | float:
     """A Decimal as the plain number JSON and spreadsheets hold: whole numbers as int."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+_DIGIT_VALUES = {
+    "零": 0,
+    "\u3007": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "[零〇○一二两三四五六七八九十百千万亿]+"
+
+
+def parse_cn_number(text: str) -> int | None:
+    """七十五 → 75, 两 → 2, 一百零五 → 105, 三千一百一十九 → 3119, 二〇二一 → 2021; None if not one number.
+
+    Runs of bare digits are read positionally only with a zero among them (二〇二一): 三五 and 一两 are
+    ranges ("three or five"), not 35 and 12.
+    """
+    if not text or any(
+        char not in _DIGIT_VALUES and char not in _SMALL_UNITS and char not in _LARGE_UNITS for char in text
+    ):
+        return None
+    if all(char in _DIGIT_VALUES for char in text):
+        if len(text) == 1:
+            return _DIGIT_VALUES[text]
+        if not any(_DIGIT_VALUES[char] == 0 for char in text):
+            return None
+        return int("".join(str(_DIGIT_VALUES[char]) for char in text))
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in _DIGIT_VALUES:
+            if digit is not None and _DIGIT_VALUES[char] and digit:
+                return None  # two digits in a row inside a unit numeral: 五五十
+            digit = _DIGIT_VALUES[char]
+        elif char in _SMALL_UNITS:
+            section += (1 if digit is None else digit) * _SMALL_UNITS[char]
+            digit = None
+        else:
+            section += digit or 0
+            if section == 0:
+                return None
+            total = (total + section) * _LARGE_UNITS[char]
+            section, digit = 0, None
+    return total + section + (digit or 0)

@@ -226,10 +226,14 @@ def _readable(path: Path) -> Report:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=INPUT)
-@click.option("--previous", type=INPUT, help="上年的年报（工作簿、JSON 或已发布的报告），核对上年结转和现行有效件数。")
+@click.option(
+    "--previous",
+    type=INPUT,
+    help="上年的年报（工作簿、JSON 或已发布的报告），核对上年结转、现行有效件数、文中的同比数字和与上年重复的段落。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
 def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
-    """检查工作簿或 JSON：数字、合计和勾稽关系，指出每个问题所在的表、行、列和单元格。
+    """检查工作簿或 JSON：数字、合计、勾稽关系和文字中写到的数字，指出每个问题所在的表、行、列和单元格。
 
     \b
     例：nianbao check 年报.xlsx
@@ -270,6 +274,43 @@ def export(input_path: Path, output: Path | None) -> None:
     with cannot_run_on_error():
         write_text(output, text)
     click.echo(f"已导出：{output}", err=True)
+
+
+@cli.command("draft")
+@click.argument("input_path", metavar="INPUT", type=INPUT)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="把文字填入副本（.xlsx 或 .json）中空着的“依申请公开”小节；默认输出到屏幕。",
+)
+@click.option("--previous", type=INPUT, help="上年的年报：同时写出与上年相比的增减。")
+def draft_command(input_path: Path, output: Path | None, previous: Path | None) -> None:
+    """按表格数字起草“一、总体情况”中依申请公开和复议诉讼的标准表述，写出的文字与表格一致。
+
+    \b
+    例：nianbao draft 年报.xlsx
+        nianbao draft 年报.xlsx --previous 上年年报.xlsx -o 年报-含起草.xlsx
+    """
+    from .check.draft import draft_file, with_draft, write_drafted
+
+    with cannot_run_on_error():
+        drafted = draft_file(input_path, previous)
+    if drafted.blocking:
+        click.echo(CheckResult(drafted.blocking).to_text(), err=True)
+        click.echo("表格数据有误，未起草。", err=True)
+        sys.exit(EXIT_DATA)
+    if output is None:
+        click.echo(drafted.draft.text)
+        return
+    filled, placed = with_draft(drafted.checked.report, drafted.draft)
+    with cannot_run_on_error():
+        write_drafted(output, filled, tuple(p for p in (input_path, previous) if p is not None))
+    if placed:
+        click.echo(f"已起草并写入：{output}（“一、总体情况”依申请公开小节）", err=True)
+    else:
+        click.echo(drafted.draft.text)
+        click.echo(f"依申请公开小节已有内容，未改动；起草的文字见上方。已写出副本：{output}", err=True)
 
 
 TEMPLATE_OPTION = click.option(

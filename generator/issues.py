@@ -246,6 +246,26 @@ TEXT_HEADING1 = IssueType(
     "第 {line} 段以“{found}”开头，像一级标题；一级标题由模板给出，正文中的小标题请用（一）（二）…",
 )
 
+# --- the prose against the tables --------------------------------------------------------
+TEXT_NUMBER_MISMATCH = IssueType(
+    "text-number-mismatch", E, "文中数字与表格不符", "“{quote}”中的“{stated}”与表格不符：{expected}"
+)
+TEXT_NUMBER_UNCERTAIN = IssueType(
+    "text-number-uncertain",
+    W,
+    "文中数字与表格不一致（口径可能不同）",
+    "“{quote}”中的“{stated}”与表格不一致：{expected}；{why}，如确属不同统计口径可忽略",
+)
+TEXT_REPEATED = IssueType("text-repeated", W, "与上年报告重复", "{found}")
+PROBLEMS_EMPTY = IssueType(
+    "problems-empty", E, "未写存在的主要问题及改进情况", "未填写内容{hint}：年报格式要求写明存在的主要问题和改进情况"
+)
+FEE_NOT_REPORTED = IssueType(
+    "fee-not-reported", W, "六、其他事项未说明信息处理费", "{found}，但本部分没有说明信息处理费的收取情况"
+)
+# errors in the prose only: the figures are sound (a county still adds them up)
+PROSE_CODES = frozenset(t.code for t in (TEXT_NUMBER_MISMATCH, PROBLEMS_EMPTY))
+
 # --- against last year's report (--previous) ----------------------------------------------
 CARRIED_OVER_MISMATCH = IssueType(
     "carried-over-mismatch", E, "上年结转与上年报告不符", "填写 {found}，上年报告“四、结转下年度继续办理”为 {expected}"

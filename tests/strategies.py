@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generator import schema
 from generator.check.parse import TITLE_NUMBER
+from generator.check.rules import says_nothing
 from generator.model import Report, Section, Value, complete_values, make_report
 
 TEXT_ALPHABET = st.characters(
@@ -48,7 +49,7 @@ def valid_reports(draw: st.DrawFn, give_totals: bool | None = None) -> Report:
         agency=draw(clean_text(20, lines=False).filter(bool)),
         year=year,
         date=dt.date(year + 1, 1, 1) + dt.timedelta(days=draw(st.integers(0, 29))),
-        problems=draw(clean_text()),
+        problems=draw(clean_text().filter(lambda text: not says_nothing(text))),
         other_matters=draw(clean_text()),
     )
     values = complete_values(values) if (give_totals if give_totals is not None else draw(st.booleans())) else values

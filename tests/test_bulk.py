@@ -25,6 +25,7 @@ from generator.cli import cli
 from generator.county import bulk
 from generator.county.rollup import add_up
 from generator.formats.sniff import OLE2_MAGIC
+from generator.issues import CheckResult
 from generator.model import complete_values, with_values
 
 
@@ -176,10 +177,15 @@ def test_rollup_adds_up_and_passes_check(runner: CliRunner, folder: Path, tmp_pa
     assert "已汇总 2 份 2021 年度报告" in result.stdout
     assert "未计入" in result.stderr
     assert "年度为 2020" in result.stderr
-    assert load(out).result.ok
+    assert only_problems_missing(load(out).result)
     xlsx = tmp_path / "all.xlsx"
     assert runner.invoke(cli, ["rollup", str(folder), "-o", str(xlsx)]).exit_code == 0
-    assert load(xlsx).result.ok
+    assert only_problems_missing(load(xlsx).result)
+
+
+def only_problems_missing(result: CheckResult) -> bool:
+    """The county's figures add up; its 五 is still to be written by the county office (an error until then)."""
+    return [issue.code for issue in result.errors] == ["problems-empty"]
 
 
 @given(st.lists(valid_reports(), min_size=1, max_size=5))
@@ -194,7 +200,7 @@ def test_rollup_equals_column_sums_and_passes_check(reports: list) -> None:
         if field.kind in (schema.Kind.COUNT, schema.Kind.TOTAL):
             assert values[field.path] == sum(complete_values(r.values)[field.path] for r in reports)
     assert values["proactive.fees"] == sum(r["proactive.fees"] for r in reports)
-    assert check_report(total).ok
+    assert only_problems_missing(check_report(total))
     assert json.dumps(total.values["agency"], ensure_ascii=False) == '"汇总"'
 
 

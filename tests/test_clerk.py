@@ -75,9 +75,12 @@ def test_an_extra_sheet_of_notes_without_numbers_is_fine(tmp_path: Path) -> None
 def test_tables_all_zero_while_the_text_counts_applications() -> None:
     report = make_report(
         valid_report().values,
-        (Section("政府信息依申请公开办理情况", "全年共受理政府信息公开申请12件，均已按时答复。"),),
+        (Section("政府信息依申请公开办理情况", "申请人共12人次提交申请材料12份，均已按时答复。"),),
     )
     assert check_report(report).flatten("code", "path") == [("tables-empty", "overview[0].text")]
+    # a sentence the text check reads is named there, against the table's 0, and not twice
+    counted = make_report(valid_report().values, (Section("依申请公开", "全年共受理政府信息公开申请12件。"),))
+    assert check_report(counted).flatten("code", "path") == [("text-number-mismatch", "overview[0].text")]
     none = make_report(valid_report().values, (Section("依申请公开", "全年未收到政府信息公开申请。"),))
     assert check_report(none).flatten("code") == []
 

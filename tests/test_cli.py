@@ -53,10 +53,10 @@ def test_json_output_equals_library_result(runner: CliRunner) -> None:
 
 
 def test_warnings_only_exit_0(runner: CliRunner, tmp_path: Path) -> None:
-    path = write_json(tmp_path / "r.json", valid_report(problems=""))
+    path = write_json(tmp_path / "r.json", valid_report(other_matters=""))
     result = runner.invoke(cli, ["check", str(path)])
     assert result.exit_code == 0
-    assert result.stdout.startswith("警告  五、存在的主要问题及改进情况（problems）：未填写内容")
+    assert result.stdout.startswith("警告  六、其他需要报告的事项（other_matters）：未填写内容")
     assert result.stdout.endswith("共 0 个错误、1 个警告。\n")
 
 

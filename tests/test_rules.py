@@ -54,7 +54,8 @@ def test_all_zero_report_with_given_totals_passes() -> None:
         ({"agency": "测试县教育局", "date": dt.date(2022, 1, 31)}, []),
         ({"agency_type": "县级以上人民政府", "date": dt.date(2022, 3, 31)}, []),  # chosen type wins over the name
         ({"agency": "测试县人民政府", "agency_type": "政府部门", "date": dt.date(2022, 2, 1)}, [("date-late", "date")]),
-        ({"problems": ""}, [("text-empty", "problems")]),
+        ({"problems": ""}, [("problems-empty", "problems")]),
+        ({"problems": "无。"}, [("problems-empty", "problems")]),
         ({"other_matters": ""}, [("text-empty", "other_matters")]),
     ],
 )

@@ -121,7 +121,7 @@ def test_totals_are_live_formulas_and_status_row_is_there(blank: Path) -> None:
 
 def test_blank_workbook_reads_as_zeros(blank: Path) -> None:
     checked = load(blank)
-    assert {code for (code,) in checked.result.flatten("code")} == {"required", "text-empty"}
+    assert {code for (code,) in checked.result.flatten("code")} == {"required", "text-empty", "problems-empty"}
     values = complete_values(checked.report.values)
     assert all(values[f.path] == 0 for f in schema.FIELDS if f.kind in (schema.Kind.COUNT, schema.Kind.TOTAL))
 

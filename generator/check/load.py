@@ -10,7 +10,7 @@ from ..formats.inputs import read_input
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report
-from . import rules
+from . import rules, text_rules, text_sections
 from .parse import Parsed, parse
 
 
@@ -33,9 +33,14 @@ def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
     found += rules.date_issues(report)
     found += rules.text_issues(report)
     found += rules.heading_issues(report)
-    found += rules.empty_tables_issues(report)
+    claims = list(text_rules.number_issues(report, previous))
+    found += claims
+    if not claims:  # a number in the text already named against the zeros says the same, more precisely
+        found += rules.empty_tables_issues(report)
+    found += text_sections.fee_issues(report)
     if previous is not None:
         found += rules.previous_issues(report, previous)
+        found += text_sections.repeated_issues(report, previous)
     return CheckResult.of(_located(found, parsed))
 
 

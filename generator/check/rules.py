@@ -130,16 +130,22 @@ def date_issues(report: Report) -> Iterator[Issue]:
 
 
 def text_issues(report: Report) -> Iterator[Issue]:
-    """A section of text left empty is worth a warning."""
+    """A section of text left empty is worth a warning; an empty 五 is an error (the format requires it)."""
     if not any(section.text for section in report.overview):
         yield it.TEXT_EMPTY.at("overview", label=schema.HEADINGS[0], hint="")
     for index, section in enumerate(report.overview):
         if section.title and not section.text:
             yield it.TEXT_EMPTY.at(schema.overview_path(index, "text"), hint=f"（小节“{section.title}”）")
-    for path in ("problems", "other_matters"):
-        if report[path] == "":
-            hint = "；没有其他事项时可写“无”" if path == "other_matters" else ""
-            yield it.TEXT_EMPTY.at(path, hint=hint)
+    problems = str(report["problems"] or "")
+    if says_nothing(problems):
+        yield it.PROBLEMS_EMPTY.at("problems", hint=f"（只写了“{problems.strip()}”）" if problems.strip() else "")
+    if report["other_matters"] == "":
+        yield it.TEXT_EMPTY.at("other_matters", hint="；没有其他事项时可写“无”")
+
+
+def says_nothing(text: str) -> bool:
+    """Blank, or only 无 / 暂无 / 没有: 五 must name problems and improvements, so this is empty too."""
+    return re.sub(r"[\s。\uff0e.、，,；;！!]", "", text) in ("", "无", "暂无", "没有", "无。")
 
 
 _HEADING1 = re.compile(r"[一二三四五六七八九十]{1,2}、")

@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import schema
 from ..check.load import load
 from ..errors import NianbaoError
+from ..issues import PROSE_CODES
 from ..model import Report, Value, complete_values, make_report
 
 
@@ -35,7 +36,7 @@ def roll_up(paths: Iterable[Path], agency: str, year: int | None = None) -> Roll
         except NianbaoError as exc:
             left_out.append((path, exc.message))
             continue
-        if checked.result.ok:
+        if all(issue.code in PROSE_CODES for issue in checked.result.errors):  # prose to fix, figures sound
             loaded.append((path, checked.report))
         else:
             left_out.append((path, f"有 {len(checked.result.errors)} 个错误"))

@@ -52,6 +52,7 @@ GUIDE_LINES = (
     "",
     "填好后：",
     "  nianbao check 本工作簿.xlsx      检查数字和勾稽关系，指出有问题的工作表和单元格",
+    "  nianbao draft 本工作簿.xlsx      按表格数字起草“依申请公开”小节的标准表述（与表格一致），加 -o 副本.xlsx 直接填入",
     "  nianbao build 本工作簿.xlsx      生成 Word 格式的年度报告",
 )
 
