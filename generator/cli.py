@@ -59,26 +59,91 @@ def _checked(path: Path, previous: Path | None = None) -> Checked:
         return load(path, previous)
 
 
-USAGE_MESSAGES = (
-    (r"Missing argument '(.+)'\.", r"缺少参数 \1。"),
-    (r"Missing option '(.+)'\.", r"缺少选项 \1。"),
-    (r"No such option:? '?([^'.]+)'?\.?(?: Did you mean (.+)\?)?", r"没有选项 \1。"),
-    (r"No such command '(.+)'\.", r"没有命令“\1”。"),
-    (r"Invalid value for (.+?): (?:File|Directory|Path) '(.+)' is a directory\.", r"\1 的值无效：“\2”是文件夹。"),
-    (r"Invalid value for (.+?): (?:File|Directory|Path) '(.+)' is a file\.", r"\1 的值无效：“\2”是文件，不是文件夹。"),
-    (r"Invalid value for (.+?): '(.+)' is not a valid integer.*", r"\1 的值无效：“\2”不是整数。"),
-    (r"Invalid value for (.+?): (.+) is not in the range (.+)\.", r"\1 的值无效：\2 不在范围 \3 内。"),
-    (r"Option '(.+)' requires an argument\.", r"选项 \1 需要一个值。"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1。"),
-)
+# click words its usage errors and help headings in English through gettext; these are its message ids.
+CLICK_CHINESE = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "Error: {message}": "错误：{message}",
+    "Aborted!": "已中断。",
+    "Try '{command} {option}' for help.": "请运行“{command} {option}”查看用法。",
+    "Missing command.": "缺少命令。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such option: {name}": "没有选项 {name}。",
+    "Did you mean {possibility}?": "是否要输入 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否要输入其中之一：{possibilities}？）",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹，不是文件。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是文件夹。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 无法读取（没有权限）。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 无法写入（没有权限）。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不能执行。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "小数",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是以下之一：{choices}。",
+}
 
 
-def usage_message(english: str) -> str:
-    """click's usage errors in Chinese (the common ones); anything else as click says it."""
-    for pattern, chinese in USAGE_MESSAGES:
-        if re.fullmatch(pattern, english):
-            return re.sub(pattern, chinese, english)
-    return english
+def _chinese(message: str) -> str:
+    return CLICK_CHINESE.get(message, message)
+
+
+def _chinese_plural(singular: str, plural: str, count: int) -> str:
+    return _chinese(singular if count == 1 else plural)
+
+
+def tidy(message: str) -> str:
+    """click's punctuation made Chinese: 'NAME' in “” quotes, full stops as 。."""
+    message = re.sub(r"'([^']*)'", r"“\1”", message)
+    message = re.sub(r"\.(\s|$)", r"。", message)
+    return message.replace("。 ", "。").replace("？ ", "？")
+
+
+def speak_chinese_in_click() -> None:
+    """Give click's modules a Chinese `gettext` (they import it as `_` for exactly this purpose)."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = _chinese  # type: ignore[attr-defined]  # the module's gettext alias, meant to be localised
+        if hasattr(module, "ngettext"):
+            module.ngettext = _chinese_plural  # type: ignore[attr-defined]  # likewise for plural forms
+
+
+speak_chinese_in_click()
 
 
 class ChineseHelp(click.Command):
@@ -112,7 +177,7 @@ class Guarded(ChineseHelpGroup):
             return super().main(*args, **kwargs)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "nianbao"
-            click.echo(f"用法错误：{usage_message(exc.format_message())}\n请运行“{command} --help”查看用法。", err=True)
+            click.echo(f"用法错误：{tidy(exc.format_message())}\n请运行“{command} --help”查看用法。", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -135,9 +200,10 @@ class Guarded(ChineseHelpGroup):
             ) from exc
 
 
-@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Guarded, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao", help="显示版本号并退出。")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """nianbao（年报）：政府信息公开工作年度报告的标准工作簿、校验与 Word 报告生成。
 
     \b
@@ -151,6 +217,8 @@ def cli() -> None:
         if isinstance(stream, io.TextIOWrapper):  # not when captured by a test runner
             with contextlib.suppress(ValueError):
                 stream.reconfigure(encoding="utf-8")
+    if ctx.invoked_subcommand is None:  # bare `nianbao`: the help, not an error
+        click.echo(ctx.get_help())
 
 
 FORCE_OPTION = click.option("--force", is_flag=True, help="已有同名文件时替换它（默认不覆盖）。")
@@ -397,6 +465,9 @@ def build_command(
 
     template = _template(template_path)
     with cannot_run_on_error():
+        if output is not None:
+            output, pdf, html = _docx_target(output, pdf, html)
+            refuse_input_as_output(output, [input_path])
         checked = load(input_path)
         target = output or Path(report_file_name(checked.report.agency, checked.report.year))
         built = build(input_path, target, template, pdf=pdf, checked=checked, html=html, package=package)
@@ -407,6 +478,18 @@ def build_command(
         sys.exit(EXIT_DATA)
     for path in built.written:
         click.echo(f"已生成：{path}")
+
+
+def _docx_target(output: Path, pdf: bool, html: bool) -> tuple[Path, bool, bool]:
+    """`-o 报告.pdf` asks for the PDF (and writes the DOCX beside it), never a DOCX named .pdf."""
+    suffix = output.suffix.lower()
+    if suffix == ".pdf":
+        return output.with_suffix(".docx"), True, html
+    if suffix in (".html", ".htm"):
+        return output.with_suffix(".docx"), pdf, True
+    if suffix != ".docx":
+        raise NianbaoError(f"“{output.name}”：报告的文件名应以 .docx 结尾（或 .pdf、.html，同时生成 Word 文档）。")
+    return output, pdf, html
 
 
 @cli.command("bulk")
@@ -444,6 +527,7 @@ def bulk_command(
         nianbao bulk 收到的年报 -o 生成的报告 -r --jobs 4
     """
     from .county import bulk
+    from .county.workers import Interrupted, stop_on_signals
     from .publish.build import require_libreoffice
 
     with cannot_run_on_error():
@@ -468,12 +552,12 @@ def bulk_command(
         else contextlib.nullcontext() as bar
     ):
         try:
-            with cannot_run_on_error(), stopped_by_sigterm():
+            with cannot_run_on_error(), stop_on_signals():
                 rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
-        except (KeyboardInterrupt, Terminated) as exc:
+        except (KeyboardInterrupt, Interrupted) as exc:
             remove_leftovers(out_dir, only_this_process=True)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
-            sys.exit(143 if isinstance(exc, Terminated) else 130)
+            sys.exit(143 if isinstance(exc, Interrupted) and exc.signal_number == signal.SIGTERM else 130)
     with cannot_run_on_error():
         notices = bulk.remove_stale(out_dir, bulk.written_files(out_dir, rows))
         xlsx, _ = bulk.write_summary([*rows, *others], input_dir, out_dir)
@@ -490,24 +574,6 @@ def bulk_command(
     click.echo(f"共 {len(rows)} 份：生成 {done} 份，{len(failed)} 份有错误或无法读取。汇总表：{xlsx}")
     if failed:
         sys.exit(EXIT_DATA)
-
-
-class Terminated(Exception):
-    """The process was asked to stop (SIGTERM, as a service manager does)."""
-
-
-@contextlib.contextmanager
-def stopped_by_sigterm() -> Iterator[None]:
-    """While inside, SIGTERM ends the work the way Ctrl-C does: workers stopped, half-written files removed."""
-
-    def stop(_signal: int, _frame: object) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command("rollup")
@@ -559,7 +625,8 @@ def template() -> None:
 
 @template.command("export")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def template_export(folder: Path) -> None:
+@FORCE_OPTION
+def template_export(folder: Path, force: bool) -> None:
     """导出默认模板、模板变量说明和一个红头示例模板，供自定义。
 
     \b
@@ -568,7 +635,7 @@ def template_export(folder: Path) -> None:
     from .publish.templates import export_templates
 
     with cannot_run_on_error():
-        written = export_templates(folder)
+        written = export_templates(folder, force)
     for path in written:
         click.echo(f"已导出：{path}")
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import pytest
 from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
@@ -142,17 +143,33 @@ def test_new_from_unreadable_json_writes_nothing(runner: CliRunner, tmp_path: Pa
 
 def test_usage_errors_exit_2_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
     cases = [
-        (["check"], "用法错误：缺少参数 INPUT。\n请运行“nianbao check --help”查看用法。\n"),
-        (["nonsense"], "用法错误：没有命令“nonsense”。\n请运行“nianbao --help”查看用法。\n"),
-        (["check", "--foo", "x"], "用法错误：没有选项 --foo。\n请运行“nianbao check --help”查看用法。\n"),
+        (["check"], "用法错误：缺少参数 “INPUT”。\n请运行“nianbao check --help”查看用法。\n"),
+        (["nonsense"], "用法错误：没有命令 “nonsense”。\n请运行“nianbao --help”查看用法。\n"),
+        (["chek"], "用法错误：没有命令 “chek”。是否要输入 “check”？\n请运行“nianbao --help”查看用法。\n"),
+        (["check", "--foo", "x"], "用法错误：没有选项 “--foo”。\n请运行“nianbao check --help”查看用法。\n"),
         (
             ["new", str(tmp_path)],
-            f"用法错误：'OUT' 的值无效：“{tmp_path}”是文件夹。\n请运行“nianbao new --help”查看用法。\n",
+            f"用法错误：“OUT” 的值无效：文件 “{tmp_path}” 是文件夹，不是文件。\n请运行“nianbao new --help”查看用法。\n",
         ),
     ]
     for args, message in cases:
         result = runner.invoke(cli, args, prog_name="nianbao")
         assert (result.exit_code, result.stderr) == (2, message)
+
+
+def test_bare_nianbao_prints_the_help_and_exits_0(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [], prog_name="nianbao")
+    assert result.exit_code == 0
+    assert "用法：" in result.stdout
+    assert "命令：" in result.stdout or "命令" in result.stdout
+
+
+def test_no_english_from_click_in_help(runner: CliRunner) -> None:
+    for args in ([], ["bulk", "--help"], ["check", "--help"], ["template", "--help"]):
+        text = runner.invoke(cli, [*args] if args else ["--help"], prog_name="nianbao").stdout
+        for english in ("Usage:", "Options:", "Commands:", "[required]", "Show this message"):
+            assert english not in text, (args, english)
+    assert "[必填]" in runner.invoke(cli, ["bulk", "--help"]).stdout
 
 
 def test_every_command_has_chinese_help(runner: CliRunner) -> None:
@@ -185,3 +202,56 @@ def test_unexpected_error_is_a_message_not_a_traceback(runner: CliRunner, monkey
     assert result.exit_code == 2
     assert "内部错误（RuntimeError: boom）" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_new_refuses_to_replace_a_workbook_or_to_write_a_docx(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "年报.xlsx"
+    out.write_bytes(b"the clerk's filled workbook")
+    result = runner.invoke(cli, ["new", str(out)])
+    assert result.exit_code == 2
+    assert "--force" in result.stderr
+    assert out.read_bytes() == b"the clerk's filled workbook"
+    assert runner.invoke(cli, ["new", str(out), "--force"]).exit_code == 0
+    assert load(out).report.agency == ""
+    wrong = runner.invoke(cli, ["new", str(tmp_path / "x.docx")])
+    assert wrong.exit_code == 2
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_template_export_keeps_a_template_its_owner_edited(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "模板"
+    assert runner.invoke(cli, ["template", "export", str(folder)]).exit_code == 0
+    assert runner.invoke(cli, ["template", "export", str(folder)]).exit_code == 0  # unchanged: harmless again
+    edited = folder / "红头示例.docx"
+    edited.write_bytes(edited.read_bytes() + b"EDITED")  # the owner's changes
+    result = runner.invoke(cli, ["template", "export", str(folder)])
+    assert result.exit_code == 2
+    assert "红头示例.docx" in result.stderr
+    assert edited.read_bytes().endswith(b"EDITED")
+    assert runner.invoke(cli, ["template", "export", str(folder), "--force"]).exit_code == 0
+    assert not edited.read_bytes().endswith(b"EDITED")
+
+
+def test_build_output_named_pdf_is_a_pdf_or_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no LibreOffice: refused, nothing written
+    target = tmp_path / "报告.pdf"
+    result = runner.invoke(cli, ["build", str(SEED_JSON), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "LibreOffice" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    odd = runner.invoke(cli, ["build", str(SEED_JSON), "-o", str(tmp_path / "报告.txt")])
+    assert odd.exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_never_writes_over_its_input(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "r.docx"
+    source.write_bytes((ROOT / "samples" / "seed.docx").read_bytes())
+    result = runner.invoke(cli, ["build", str(source), "-o", str(source)])
+    assert result.exit_code == 2
+    assert "就是输入文件" in result.stderr
+    assert source.read_bytes() == (ROOT / "samples" / "seed.docx").read_bytes()

@@ -163,6 +163,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs) -> Outcom
 def _worker_init(template_path: Path | None) -> None:
     """Prepare the template once per worker process; a custom one renders here, under isolate's limits."""
     die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process stops us
     isolate.enter_worker()
     load_template(template_path)
 

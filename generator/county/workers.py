@@ -10,6 +10,7 @@ one at a time, so only the one that kills a worker gets the failure. Results com
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,6 +21,39 @@ from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 POLL_SECONDS = 0.5
+_requested: list[int] = []  # the signal that asked the batch to stop (set by the handler, read by the loop)
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the batch, at a safe point between two inputs."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While inside, Ctrl-C and SIGTERM only ask the batch to stop; it stops at the next safe point (never
+    inside the pool's own locks, which an exception raised from a signal handler could leave held)."""
+
+    def ask(number: int, _frame: object) -> None:
+        _requested.append(number)
+
+    _requested.clear()
+    previous = {number: signal.signal(number, ask) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        _requested.clear()
+
+
+def check_stop() -> None:
+    """Raise Interrupted when a stop was asked for."""
+    if _requested:
+        raise Interrupted(_requested[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +94,7 @@ class Supervisor(Generic[R]):
         following = 0
         try:
             while following < len(paths):
+                check_stop()
                 broken = self._fill(paths, queue, running)
                 finished, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 broken += self._collect(finished, running, done)

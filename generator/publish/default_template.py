@@ -31,6 +31,7 @@ from docx.text.run import Run
 
 from .. import schema
 from . import layout
+from .zipwrite import repack
 
 FANGSONG = layout.FANGSONG.name
 HEITI = layout.HEITI.name
@@ -432,8 +433,9 @@ RED = RGBColor(0xE0, 0x00, 0x00)
 CONTACT = "联系人：{{ extra.联系人 }}　　咨询电话：{{ extra.咨询电话 }}"
 
 
-def build_red_header_template(path: Path) -> None:
-    """A worked example of a house style: a red header with the issuing office, and a contact line."""
+def build_red_header_template(path: Path | io.BytesIO) -> None:
+    """A worked example of a house style: a red header with the issuing office, and a contact line
+    (the same bytes every time, so an unedited export is recognised)."""
     buffer = io.BytesIO()
     build_default_template(buffer)
     document = Document(buffer)
@@ -445,7 +447,13 @@ def build_red_header_template(path: Path) -> None:
     _red_rule(rule)
     signature = next(p for p in document.paragraphs if p.style is not None and p.style.name == STYLE_SIGNATURE)
     signature.insert_paragraph_before(CONTACT, STYLE_BODY)
-    document.save(str(path))
+    saved = io.BytesIO()
+    document.save(saved)
+    data = repack(saved.getvalue())
+    if isinstance(path, io.BytesIO):
+        path.write(data)
+    else:
+        path.write_bytes(data)
 
 
 def _red_rule(paragraph: Paragraph) -> None:

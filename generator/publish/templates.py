@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import io
 from importlib import resources
 from pathlib import Path
 
 from ..errors import TemplateInvalid
-from ..files import atomic_output, write_bytes, write_text
+from ..files import refuse_to_replace, write_bytes
 from .lint import lint
 from .render import PreparedTemplate, prepare
 
@@ -37,17 +38,24 @@ REFERENCE_NAME = "模板变量说明.md"
 EXAMPLE_NAME = "红头示例.docx"
 
 
-def export_templates(folder: Path) -> list[Path]:
-    """Write the default template, the variable reference and the red-header example into `folder`."""
+def export_templates(folder: Path, force: bool = False) -> list[Path]:
+    """Write the default template, the variable reference and the red-header example into `folder`.
+
+    A file already there is replaced only with `force`, unless it holds exactly what would be written (an
+    earlier export nobody edited): a template the owner has been customising is never lost."""
     from .default_template import build_red_header_template
     from .reference import variables_reference
 
+    example = io.BytesIO()
+    build_red_header_template(example)
+    files = {
+        DEFAULT_NAME: default_template_path().read_bytes(),
+        REFERENCE_NAME: variables_reference().encode("utf-8"),
+        EXAMPLE_NAME: example.getvalue(),
+    }
+    for name, data in files.items():
+        refuse_to_replace(folder / name, force, data)
     folder.mkdir(parents=True, exist_ok=True)
-    default = folder / DEFAULT_NAME
-    write_bytes(default, default_template_path().read_bytes())
-    reference = folder / REFERENCE_NAME
-    write_text(reference, variables_reference())
-    example = folder / EXAMPLE_NAME
-    with atomic_output(example) as temporary:
-        build_red_header_template(temporary)
-    return [default, reference, example]
+    for name, data in files.items():
+        write_bytes(folder / name, data)
+    return [folder / name for name in files]

@@ -81,3 +81,12 @@ def build_zip(entries: list[Entry]) -> bytes:
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
     return b"".join(local) + directory + end
+
+
+def repack(data: bytes) -> bytes:
+    """A zip rewritten with fixed entry times: the same content always gives the same bytes."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return build_zip([compress(info.filename, archive.read(info)) for info in archive.infolist()])
