@@ -10,6 +10,8 @@ import zipfile
 
 import pytest
 from builders import LONG_AGENCIES, long_name_report, valid_report
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.chinese import cn_date
 from generator.publish.build import render_report
@@ -147,3 +149,52 @@ def test_the_signature_never_stands_on_a_page_without_text() -> None:
     last = next(i for i, p in enumerate(paragraphs) if "最后一段。" in p)
     assert "<w:keepNext/>" not in next(p for p in paragraphs if "第一段。" in p)
     assert all("<w:keepNext/>" in p for p in paragraphs[last : last + 3])
+
+
+def _brute_force_split(words: tuple[str, ...], width: float) -> list[str]:
+    """The reference: every combination of cuts tried in order (what the dynamic programme must equal)."""
+    import itertools
+    from fractions import Fraction
+
+    from generator.publish.layout import text_width
+
+    widths = [Fraction(text_width(word)) for word in words]
+    total = sum(widths)
+    for count in range(1, len(words) + 1):
+        best = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            line_widths = [sum(widths[a:b]) for a, b in itertools.pairwise(bounds)]
+            widest = max(line_widths)
+            if widest > width:
+                continue
+            spread = sum((total / count - w) ** 2 for w in line_widths)
+            if best is None or (widest, spread) < best[:2]:
+                best = (widest, spread, ["".join(words[a:b]) for a, b in itertools.pairwise(bounds)])
+        if best is not None:
+            return best[2]
+    return list(words)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["某某县", "人民政府", "办公室", "市场监督管理局", "（", "党政", "综合", "街道"]),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([6.0, 9.0, 14.0, 22.0]),
+)
+@settings(max_examples=200, deadline=None)
+def test_balanced_split_equals_trying_every_cut(words: list[str], width: float) -> None:
+    from generator.publish.layout import _best_split
+
+    assert _best_split(tuple(words), width) == _brute_force_split(tuple(words), width)
+
+
+def test_a_very_long_name_is_set_whole() -> None:
+    """140 characters, some forty words (trying every combination of cuts never finished)."""
+    from generator.publish.layout import balanced_lines
+
+    lines = balanced_lines("某某省某某市某某县某某乡镇人民政府党政综合办公室" * 6, 15.0)
+    assert "".join(lines) == "某某省某某市某某县某某乡镇人民政府党政综合办公室" * 6
+    assert len(lines) > 6

@@ -27,18 +27,84 @@ def type_name(value: Any) -> str:
     return "null" if value is None else TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+MAX_DEPTH = 50  # the document is 4 levels deep; thousands of levels exhaust the parser's stack
+
+
 def load_json(path: Path) -> Any:
-    """Parse a JSON file (UTF-8, BOM allowed); numbers with a fraction become Decimal, kept exactly."""
+    """Parse a JSON file (UTF-8, or UTF-16 with its BOM); numbers with a fraction become Decimal, kept exactly.
+    A key given twice, nesting beyond any document's and numbers too long to read are refused, named."""
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableInput(f"JSON 文件“{path.name}”不是 UTF-8 编码，请另存为 UTF-8。") from exc
+    if _depth(text) > MAX_DEPTH:
+        raise UnreadableInput(f"JSON 文件“{path.name}”嵌套超过 {MAX_DEPTH} 层，不是年报数据。")
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, parse_int=_integer, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise UnreadableInput(
             f"JSON 文件“{path.name}”第 {exc.lineno} 行第 {exc.colno} 列有语法错误：{exc.msg}。"
         ) from exc
+    except DuplicateKey as exc:
+        raise UnreadableInput(f"JSON 文件“{path.name}”中键“{exc.key}”出现了两次，无法确定用哪一个值。") from exc
+    except TooLong as exc:
+        raise UnreadableInput(
+            f"JSON 文件“{path.name}”中的数字 {exc.text[:20]}… 有 {len(exc.text)} 位，不是件数。"
+        ) from exc
+
+
+class DuplicateKey(ValueError):
+    """A JSON object that names a key twice (the standard library would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class TooLong(ValueError):
+    """A JSON number with more digits than any count or amount has."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text[:20])
+        self.text = text
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def _integer(text: str) -> int | Decimal:
+    if len(text.lstrip("-")) > 30:
+        raise TooLong(text)
+    return int(text)
+
+
+def _depth(text: str) -> int:
+    """How deeply objects and arrays nest (strings skipped), without recursion."""
+    deepest = depth = 0
+    in_string = escaped = False
+    for character in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
 
 
 def read_document(path: Path) -> RawInput:

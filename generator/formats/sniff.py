@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import stat
 import zipfile
+import zlib
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
 from ..errors import UnreadableInput, UnsupportedInput
 
+# Limits no real report comes near (docs/contract.md, 限制): a filled workbook is ~30 KB, a published PDF ~1 MB.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_RATIO = 200  # a normal workbook compresses ~10:1; zip bombs go far beyond
 MAX_ENTRIES = 2000
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -40,7 +45,7 @@ def sniff(path: Path) -> InputFormat:
     if head.startswith(b"%PDF-"):
         return InputFormat.PDF
     stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped.startswith((b"{", b"[")):
+    if stripped.startswith((b"{", b"[")) or _utf16_json(head):
         return InputFormat.JSON
     if not stripped:
         raise UnreadableInput(f"文件“{path.name}”是空的。")
@@ -56,6 +61,13 @@ def sniff(path: Path) -> InputFormat:
     )
 
 
+def _utf16_json(head: bytes) -> bool:
+    """JSON saved as UTF-16 with its byte-order mark (Windows Notepad's "Unicode")."""
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return head[:200].decode("utf-16", errors="ignore").lstrip().startswith(("{", "["))
+
+
 def _looks_like_html(head: bytes) -> bool:
     """Markup at the start (a comment or an XML declaration may come first), in UTF-8 or an ASCII-based encoding."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: HTML pages saved by old Internet Explorer
@@ -64,10 +76,16 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def _read_head(path: Path) -> bytes:
-    if not path.exists():
-        raise UnreadableInput(f"找不到文件“{path}”。")
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UnreadableInput(f"找不到文件“{path}”。") from None
+    except OSError as exc:
+        raise UnreadableInput(f"无法读取文件“{path}”：{exc.strerror or exc}。") from exc
+    if stat.S_ISDIR(mode):
         raise UnreadableInput(f"“{path}”是文件夹，不是文件。")
+    if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        raise UnreadableInput(f"“{path}”不是普通文件（可能是管道或设备），无法作为年报读取。")
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise UnreadableInput(
@@ -111,8 +129,28 @@ def check_zip(path: Path) -> InputFormat:
     worst = max(
         (info.file_size / max(info.compress_size, 1) for info in infos if info.file_size > 1_000_000), default=0
     )
-    if len(infos) > MAX_ENTRIES or unpacked > MAX_UNPACKED_BYTES or worst > MAX_RATIO:
+    if len(infos) > MAX_ENTRIES:
+        raise UnreadableInput(
+            f"文件“{path.name}”中有 {len(infos)} 个部件，超过上限 {MAX_ENTRIES}，不像是年报文件，已拒绝读取。"
+        )
+    if unpacked > MAX_UNPACKED_BYTES or worst > MAX_RATIO:
         raise UnreadableInput(
             f"文件“{path.name}”解压后过大（{unpacked // 1024 // 1024} MB），疑似异常文件，已拒绝读取。"
         )
     return found
+
+
+@contextlib.contextmanager
+def reading_archive(path: Path) -> Iterator[None]:
+    """What a damaged or locked zip does to a reader, said in Chinese: CRC errors, broken compressed data,
+    encrypted entries, compression methods nobody supports."""
+    try:
+        yield
+    except NotImplementedError as exc:  # before RuntimeError, of which it is a kind
+        raise UnreadableInput(f"文件“{path.name}”使用了不支持的压缩方式，无法读取；请用 Excel/WPS 重新保存。") from exc
+    except RuntimeError as exc:
+        if "encrypted" not in str(exc) and "password" not in str(exc):
+            raise
+        raise UnreadableInput(f"文件“{path.name}”中的部件被加密了（设置了密码），无法读取。") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise UnreadableInput(f"文件“{path.name}”已损坏（数据校验失败），无法读取；请重新保存或重新发送。") from exc

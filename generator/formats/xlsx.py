@@ -26,6 +26,8 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # Excel's limits: XFD1048576
+MAX_CELLS = 200_000  # the standard workbook has ~700 cells; a sheet of millions is not a report
+STRICT = "purl.oclc.org/ooxml"
 _ADDRESS = re.compile(r"([A-Z]{1,3})([1-9]\d{0,6})")
 _REFERENCE = re.compile(r"(?<![A-Za-z_\d.])(\$?)([A-Z]{1,3})(\$?)(\d{1,7})(?![\d(A-Za-z_])")
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -71,6 +73,10 @@ def column_number(letters: str) -> int:
 def read_book(path: Path) -> Book:
     """Every sheet's non-empty cells; raises UnreadableInput naming what is wrong."""
     with zipfile.ZipFile(path) as archive:
+        if STRICT.encode() in archive.read("xl/workbook.xml")[:4096]:
+            raise UnreadableInput(
+                f"工作簿“{path.name}”是“Strict Open XML”格式，无法读取：请在 Excel 中“另存为”普通的“Excel 工作簿(*.xlsx)”。"
+            )
         workbook = _xml(archive, "xl/workbook.xml")
         strings = _shared_strings(archive)
         sheets = {
@@ -79,6 +85,11 @@ def read_book(path: Path) -> Book:
         }
     properties = workbook.find(f"{MAIN}workbookPr")
     date1904 = properties is not None and properties.get("date1904", "0") in ("1", "true")
+    cells = sum(len(sheet.values) + len(sheet.formulas) for sheet in sheets.values())
+    if cells > MAX_CELLS:
+        raise UnreadableInput(
+            f"工作簿“{path.name}”有 {cells} 个单元格，超过上限 {MAX_CELLS}，不像是年报工作簿，已拒绝读取。"
+        )
     return Book(sheets, date1904)
 
 
@@ -135,6 +146,10 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
 
 def _read_sheet(data: bytes, part: str, name: str, strings: list[str], book: str) -> Sheet:
     """A worksheet read by the fast scanner when it is in the usual form, else by the XML parser."""
+    if data.count(b"<c") > 2 * MAX_CELLS:  # refused before any work: no report has a sheet this large
+        raise UnreadableInput(
+            f"工作簿“{book}”的工作表“{name}”单元格过多（超过 {MAX_CELLS} 个），不像是年报工作簿，已拒绝读取。"
+        )
     fast = scan_sheet(data, name, strings, book)
     return fast if fast is not None else parse_sheet(parse_xml(data, part), name, strings, book)
 

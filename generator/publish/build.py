@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +130,7 @@ def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> by
         try:
             subprocess.run(
                 [
+                    *without_network(),
                     command,
                     f"-env:UserInstallation={profile.as_uri()}",
                     "--headless",
@@ -144,6 +148,21 @@ def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> by
             return source.with_suffix(".pdf").read_bytes()
         except (subprocess.SubprocessError, OSError) as exc:
             raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
+
+
+@functools.cache
+def without_network() -> tuple[str, ...]:
+    """The prefix that runs a command with no network (a fresh network namespace, Linux), or () where the
+    system does not allow it: LibreOffice then still gets only what the renderer left in the document, and
+    the renderer strips every external link (template_zip.py)."""
+    unshare = shutil.which("unshare")
+    if unshare is None or not sys.platform.startswith("linux"):
+        return ()
+    for prefix in ((unshare, "--net"), (unshare, "--map-root-user", "--net")):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+    return ()
 
 
 def pdf_font_issues(docx: bytes, pdf: bytes, name: str) -> tuple[Issue, ...]:

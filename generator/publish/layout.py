@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 
 from .. import schema
@@ -280,24 +282,75 @@ def name_words(name: str) -> tuple[str, ...]:
 
 
 def _best_split(words: tuple[str, ...], width: float) -> list[str]:
-    """The fewest lines no wider than `width`, as equal as possible (the widest line as narrow as it can be)."""
-    widths = [text_width(word) for word in words]
-    total = sum(widths)
-    for count in range(1, len(words) + 1):
-        best: tuple[float, float, list[str]] | None = None
-        for cuts in itertools.combinations(range(1, len(words)), count - 1):
-            bounds = (0, *cuts, len(words))
-            lines = ["".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
-            line_widths = [sum(widths[a:b]) for a, b in itertools.pairwise(bounds)]
-            widest = max(line_widths)
-            if widest > width:
-                continue
-            spread = sum((total / count - w) ** 2 for w in line_widths)
-            if best is None or (widest, spread) < best[:2]:
-                best = (widest, spread, lines)
-        if best is not None:
-            return best[2]
-    return list(words)
+    """The fewest lines no wider than `width`, as equal as possible (the widest line as narrow as it can be,
+    then the least spread), cut only between words. Dynamic programming over the cut points: a name of
+    forty words takes microseconds (trying every combination of cuts took minutes)."""
+    n = len(words)
+    if n == 0:
+        return []
+    # exact arithmetic: equal spreads are equal, so ties go to the earliest cuts whatever the summing order
+    edges = list(itertools.accumulate((Fraction(text_width(word)) for word in words), initial=Fraction(0)))
+
+    def span(start: int, end: int) -> Fraction:
+        return edges[end] - edges[start]
+
+    count = _fewest_lines(n, span, width)
+    if count is None:
+        return list(words)
+    widest = _narrowest_widest(n, count, span)
+    mean = edges[n] / count
+    cuts = _least_spread(n, count, span, widest, mean)
+    bounds = (0, *cuts, n)
+    return ["".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _fewest_lines(n: int, span: Callable[[int, int], Fraction], width: float) -> int | None:
+    """How many lines the words need at least (greedy filling is optimal for this); None if one is too wide."""
+    lines, start = 0, 0
+    while start < n:
+        end = start
+        while end < n and span(start, end + 1) <= width:
+            end += 1
+        if end == start:
+            return None
+        lines, start = lines + 1, end
+    return lines
+
+
+def _narrowest_widest(n: int, count: int, span: Callable[[int, int], Fraction]) -> Fraction:
+    """The smallest possible width of the widest line when the words are set in `count` lines."""
+    never = Fraction(10**12)
+    best = [[never] * (count + 1) for _ in range(n + 1)]  # best[i][k]: words i.. in k lines
+    best[n][0] = Fraction(0)
+    for k in range(1, count + 1):
+        for i in range(n - 1, -1, -1):
+            best[i][k] = min((max(span(i, j), best[j][k - 1]) for j in range(i + 1, n - k + 2)), default=never)
+    return best[0][count]
+
+
+def _least_spread(
+    n: int, count: int, span: Callable[[int, int], Fraction], widest: Fraction, mean: Fraction
+) -> tuple[int, ...]:
+    """The cut points that set the words in `count` lines no wider than `widest`, their widths closest to
+    equal; among equals the earliest cuts (as trying the combinations in order did)."""
+    cost: list[list[Fraction | None]] = [[None] * (count + 1) for _ in range(n + 1)]
+    choice = [[0] * (count + 1) for _ in range(n + 1)]
+    cost[n][0] = Fraction(0)
+    for k in range(1, count + 1):
+        for i in range(n - 1, -1, -1):
+            for j in range(i + 1, n - k + 2):
+                line, rest = span(i, j), cost[j][k - 1]
+                if line > widest or rest is None:
+                    continue
+                total = (mean - line) ** 2 + rest
+                current = cost[i][k]
+                if current is None or total < current:
+                    cost[i][k], choice[i][k] = total, j
+    cuts, start = [], 0
+    for k in range(count, 1, -1):
+        start = choice[start][k]
+        cuts.append(start)
+    return tuple(cuts)
 
 
 def _characters(text: str) -> tuple[str, ...]:
