@@ -340,6 +340,7 @@ def export(input_path: Path, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     with cannot_run_on_error():
+        refuse_input_as_output(output, [input_path])
         write_text(output, text)
     click.echo(f"已导出：{output}", err=True)
 
@@ -599,7 +600,9 @@ def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str,
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
         if output.suffix.lower() not in (".xlsx", ".json"):
             raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
-    rolled = roll_up(bulk.discover(input_dir, recursive), agency, year)
+        inputs = bulk.discover(input_dir, recursive)
+        refuse_input_as_output(output, inputs)
+    rolled = roll_up(inputs, agency, year)
     for path, reason in rolled.left_out:
         click.echo(f"未计入：{path}（{reason}）", err=True)
     if rolled.report is None:

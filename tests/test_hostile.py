@@ -196,3 +196,34 @@ def test_limits_are_documented() -> None:
     contract = (ROOT / "docs" / "contract.md").read_text("utf-8")
     for number in (sniff.MAX_FILE_BYTES // 2**20, sniff.MAX_ENTRIES, xlsx.MAX_CELLS, bulk.INPUT_SECONDS):
         assert f"{number:g}" in contract.replace(",", ""), number
+
+
+def test_rollup_and_export_never_write_over_an_input(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    first = write_xlsx(source / "a.xlsx", valid_report(agency="甲镇人民政府"))
+    kept = first.read_bytes()
+    result = runner.invoke(cli, ["rollup", str(source), "-o", str(first)])
+    assert result.exit_code == 2
+    assert first.read_bytes() == kept
+    as_json = write_json(tmp_path / "b.json", valid_report())
+    kept_json = as_json.read_bytes()
+    assert runner.invoke(cli, ["export", str(as_json), "-o", str(as_json)]).exit_code == 2
+    assert as_json.read_bytes() == kept_json
+
+
+def test_an_iso_date_time_cell_is_a_date(runner: CliRunner, tmp_path: Path) -> None:
+    """LibreOffice and some generators store dates as t="d" cells holding an ISO date-time."""
+    path = write_xlsx(tmp_path / "a.xlsx", valid_report())
+
+    def iso(info: zipfile.ZipInfo, data: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+        if info.filename == "xl/worksheets/sheet2.xml":
+            start = data.index(b'<c r="B5"')
+            end = data.index(b"</c>", start) + 4
+            data = data[:start] + b'<c r="B5" t="d"><v>2022-01-20T00:00:00</v></c>' + data[end:]
+        return info, data
+
+    dated = rezip(path, tmp_path / "dated.xlsx", iso)
+    from generator.check.load import load
+
+    assert str(load(dated).report["date"]) == "2022-01-20"
