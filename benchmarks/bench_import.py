@@ -13,12 +13,12 @@ page. Targets: a DOCX or an HTML page under 50 ms, a 10-page PDF under 1 s.
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -30,17 +30,6 @@ from generator.model import Section, make_report  # noqa: E402
 REALWORLD = next(
     (p for p in (ROOT.parent / "shared" / "realworld", ROOT.parent.parent / "shared" / "realworld") if p.exists()), None
 )
-
-
-def median_ms(action: Callable[[], object], runs: int = 15) -> float:
-    """Median wall time of `action` in milliseconds, after one warm-up run."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def plain_docx(path: Path) -> None:

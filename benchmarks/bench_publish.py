@@ -11,13 +11,12 @@ Prints the median of several runs of each.
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,17 +28,6 @@ from generator.publish.package import publication_header, write_package  # noqa:
 from generator.publish.templates import load_template  # noqa: E402
 
 SEED = ROOT / "inputs" / "seed.json"
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """Median wall time of an action, in milliseconds (after one warm-up run)."""
-    action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
