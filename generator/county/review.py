@@ -62,18 +62,24 @@ class ReviewItem:
         return "错误" if self.severity is Severity.ERROR else "警告"
 
 
-def review_items(result: CheckResult) -> tuple[ReviewItem, ...]:
-    """Every problem of a check, errors first, numbered in that order."""
+def review_items(result: CheckResult | str) -> tuple[ReviewItem, ...]:
+    """Every problem of a check, errors first, numbered in that order (none for a file that could not be read)."""
+    if isinstance(result, str):
+        return ()
     ordered = (*result.errors, *result.warnings)
     return tuple(_item(number, issue) for number, issue in enumerate(ordered, start=1))
 
 
 def _item(number: int, issue: Issue) -> ReviewItem:
-    return ReviewItem(number, issue.severity, issue.place, issue.label, issue.detail, FIXES.get(issue.code, FALLBACK_FIX))
+    return ReviewItem(
+        number, issue.severity, issue.place, issue.label, issue.detail, FIXES.get(issue.code, FALLBACK_FIX)
+    )
 
 
-def verdict(result: CheckResult) -> str:
-    """The one-sentence outcome at the top of the letter."""
+def verdict(result: CheckResult | str) -> str:
+    """The one-sentence outcome at the top of the letter (`result` a message when the file could not be read)."""
+    if isinstance(result, str):
+        return f"文件无法读取（{result.rstrip('。')}）。请用标准工作簿重新报送。"
     errors, warnings = len(result.errors), len(result.warnings)
     if errors:
         return f"有 {errors} 个错误、{warnings} 个警告：请修改全部错误、核对警告后重新报送。"
@@ -87,8 +93,9 @@ def _head(unit: str, file: str, received: str) -> list[str]:
     return lines
 
 
-def review_text(unit: str, file: str, result: CheckResult, received: str = "") -> str:
-    """The letter as plain text (for a message or an e-mail): unit, file, then each problem."""
+def review_text(unit: str, file: str, result: CheckResult | str, received: str = "") -> str:
+    """The letter as plain text (for a message or an e-mail): unit, file, then each problem. `result` is the
+    check of the file, or why it could not be read."""
     lines = ["年度报告退回意见", "", *_head(unit, file, received), f"检查结果：{verdict(result)}"]
     items = review_items(result)
     for title, severity in (("必须修改的错误", Severity.ERROR), ("请核对的警告", Severity.WARNING)):
@@ -105,8 +112,11 @@ def review_text(unit: str, file: str, result: CheckResult, received: str = "") -
     return "\n".join(lines) + "\n"
 
 
-def review_docx(unit: str, file: str, result: CheckResult, received: str = "", when: dt.datetime | None = None) -> bytes:
-    """The letter as a short Word document: a title, the unit and file, and a table of the problems."""
+def review_docx(
+    unit: str, file: str, result: CheckResult | str, received: str = "", when: dt.datetime | None = None
+) -> bytes:
+    """The letter as a short Word document: a title, the unit and file, and a table of the problems
+    (`when`: its creation time, fixed by default so the same letter gives the same file)."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
