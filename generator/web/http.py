@@ -243,7 +243,8 @@ def safe_name(name: str) -> str:
 
 def download(data: bytes, name: str, media_type: str) -> Response:
     """A file to save, under its Chinese name (RFC 6266's filename*), never shown in the page."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name) or "download"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    fallback = (stem if stem.isascii() and stem.isprintable() and '"' not in stem else "nianbao") + suffix
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
