@@ -3,6 +3,7 @@
 // - a busy label on an upload form's button while the server checks the file.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   document.querySelectorAll("input[data-copy]").forEach(function (box) {
     var button = document.createElement("button");
     button.type = "button";
