@@ -16,10 +16,8 @@ async def api_check(request: Request) -> Response:
     """POST multipart `file` (and `previous`): exactly what `nianbao check --json` prints, with status 200."""
     async with uploads(request, optional=("previous",), csrf=False) as received:
         previous = received.get("previous")
-        outcome = await job(
-            request, work.check_file, str(received["file"].path), str(previous.path) if previous else None
-        )
-    return Response(work.check_json_text(outcome.result), media_type=JSON)
+        text = await job(request, work.check_text, str(received["file"].path), str(previous.path) if previous else None)
+    return Response(text, media_type=JSON)
 
 
 async def api_build(request: Request) -> Response:

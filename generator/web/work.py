@@ -49,6 +49,11 @@ def check_json_text(result: CheckResult) -> str:
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
+def check_text(path: str, previous: str | None = None) -> str:
+    """Read and check an input: exactly what `nianbao check --json` prints (the API's answer, nothing more)."""
+    return check_json_text(load(Path(path), Path(previous) if previous else None).result)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
     """A checked input: the result, the page, the JSON document (when it has no error) and what it is."""
