@@ -152,3 +152,27 @@ def test_an_unexpected_failure_is_json_500_without_a_traceback(
 def test_unknown_paths_and_methods_are_json_errors(client: TestClient) -> None:
     assert error_of(client.get("/api/nothing")) == (404, "http-404")
     assert error_of(client.get("/api/check")) == (405, "http-405")
+
+
+def test_a_declared_length_over_the_limit_is_refused_without_reading_the_body() -> None:
+    import asyncio
+
+    from generator.web.middleware import BodyLimit
+
+    reached, reads, sent = [], [], []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        reached.append(scope)
+
+    async def receive() -> dict[str, object]:
+        reads.append(1)
+        return {"type": "http.request", "body": b"x", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/api/check", "headers": [(b"content-length", str(LIMIT + 1).encode())]}
+    asyncio.run(BodyLimit(app, limit=LIMIT)(scope, receive, send))  # type: ignore[arg-type]  # a bare ASGI call
+    assert reached == []
+    assert reads == []
+    assert sent[0]["status"] == 413

@@ -212,20 +212,24 @@ async def uploads(
 async def _save(upload: UploadFile, folder: Path) -> Upload:
     folder.mkdir()
     path = folder / safe_name(upload.filename or "")
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
-            size += len(chunk)
-            out.write(chunk)
-    if size == 0:
-        raise Problem(400, "empty-file", f"文件“{path.name}”是空的。")
     try:
-        found = await run_in_threadpool(sniff, path)
+        size, found = await run_in_threadpool(_copy_and_sniff, upload, path)
     except UnsupportedInput as exc:
         raise Problem(415, "unsupported-file", exc.message) from exc
     except UnreadableInput as exc:
         raise Problem(400, "unreadable-file", exc.message) from exc
+    if found is None:
+        raise Problem(400, "empty-file", f"文件“{path.name}”是空的。")
     return Upload(path, path.name, found, size)
+
+
+def _copy_and_sniff(upload: UploadFile, path: Path) -> tuple[int, InputFormat | None]:
+    """Copy the upload to `path` (off the event loop) and tell its kind by content; an empty file has none."""
+    upload.file.seek(0)
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, CHUNK)
+        size = out.tell()
+    return size, sniff(path) if size else None
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
