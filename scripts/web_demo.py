@@ -117,13 +117,17 @@ def fill(driver: Any, fields: dict[str, str]) -> None:
 
 def submit(driver: Any, form_selector: str = "main form") -> None:
     """Press the submit button of a form and wait for the next page."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"{form_selector} button[type=submit]").click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    # mid-navigation chromedriver may answer "node does not belong to the document": ask again
+    wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def set_up_county(driver: Any, running: Running, county: str = "新绛县") -> None:

@@ -8,30 +8,18 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from builders import ROOT
 from starlette.testclient import TestClient
-from web_support import add_units, client_for, csrf_of, hidden, set_up_county, upload
+from web_support import add_units, csrf_of, data_of, hidden, module_client, set_up_county, upload
 
 from generator import schema
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"
 SEED_JSON = ROOT / "inputs" / "seed.json"
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("data")
-
-
-@pytest.fixture(scope="module")
-def client(data: Path) -> Iterator[TestClient]:
-    with client_for(data) as client:
-        yield client
+client = module_client()
 
 
 def cell(page: str, address: str) -> str:
@@ -112,7 +100,8 @@ def test_text_problems_are_shown_at_their_paragraph_and_warnings_apart(client: T
     assert '<section class="summary error"' not in page  # and no error
 
 
-def test_nothing_uploaded_is_kept(client: TestClient, data: Path) -> None:
+def test_nothing_uploaded_is_kept(client: TestClient) -> None:
+    data = data_of(client)
     upload(client, "/check", PRINTED)
     client.post("/api/check", files={"file": ("x.xlsx", PRINTED.read_bytes())})
     upload(client, "/check", ("x.txt", b"not a report"))
@@ -152,9 +141,8 @@ def test_units_submit_and_the_status_changes(client: TestClient, county: dict[st
     assert missing == "新绛县古交镇人民政府、新绛县北张镇人民政府"
 
 
-def test_every_submission_is_kept_with_its_time_and_file(
-    client: TestClient, county: dict[str, str], data: Path
-) -> None:
+def test_every_submission_is_kept_with_its_time_and_file(client: TestClient, county: dict[str, str]) -> None:
+    data = data_of(client)
     beizhang = county["新绛县北张镇人民政府"]
     upload(client, beizhang, PRINTED)
     upload(client, beizhang, PRINTED)

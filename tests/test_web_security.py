@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from builders import ROOT
 from starlette.testclient import TestClient
-from web_support import PASSWORD, add_units, client_for, csrf_of, set_up_county, upload
+from web_support import PASSWORD, add_units, client_for, csrf_of, data_of, module_client, set_up_county, upload
 
 from generator.web import security
 from generator.web.pool import Busy, WorkFailed, WorkPool
@@ -24,17 +24,7 @@ from generator.web.store import Store
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("data")
-
-
-@pytest.fixture(scope="module")
-def client(data: Path) -> Iterator[TestClient]:
-    with client_for(data) as client:
-        yield client
+client = module_client()
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +33,8 @@ def units(client: TestClient) -> dict[str, str]:
     return add_units(client, "甲镇人民政府", "乙镇人民政府")
 
 
-def test_passwords_are_stored_as_salted_scrypt_hashes(client: TestClient, units: dict[str, str], data: Path) -> None:
-    stored = Store(data).account("admin")
+def test_passwords_are_stored_as_salted_scrypt_hashes(client: TestClient, units: dict[str, str]) -> None:
+    stored = Store(data_of(client)).account("admin")
     assert stored is not None
     assert stored[1].startswith(f"scrypt${security.SCRYPT_N}$8$1$")
     assert PASSWORD not in stored[1]
@@ -206,7 +196,8 @@ def test_a_renewed_link_replaces_the_old_one(client: TestClient, units: dict[str
     assert client.get(new).status_code == 200
 
 
-def test_uploaded_names_never_reach_the_disk_as_paths(client: TestClient, units: dict[str, str], data: Path) -> None:
+def test_uploaded_names_never_reach_the_disk_as_paths(client: TestClient, units: dict[str, str]) -> None:
+    data = data_of(client)
     for name in ("../../evil.xlsx", "..\\..\\evil.xlsx", "/etc/evil.xlsx", "a\x00b.xlsx"):
         answer = upload(client, units["甲镇人民政府"], (name, SEED.read_bytes()))
         assert answer.status_code == 200

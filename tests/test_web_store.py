@@ -13,7 +13,7 @@ from generator.errors import NianbaoError
 from generator.web import store as storage
 from generator.web.store import MIGRATIONS, DuplicateUnit, Received, Store
 
-RECEIVED = Received("通过", 0, 0, "甲镇人民政府", 2025, "{}", ".xlsx")
+RECEIVED = Received("通过", 0, 0, "甲镇人民政府", 2025, "{}")
 
 
 def version(path: Path) -> int:
@@ -64,7 +64,7 @@ def test_concurrent_submissions_are_all_kept(tmp_path: Path) -> None:
 
     def send(number: int) -> None:
         try:
-            Store(tmp_path).add_submission(unit.id, "年报.xlsx", f"file {number}".encode(), RECEIVED)
+            Store(tmp_path).add_submission(unit.id, "年报.xlsx", f"file {number}".encode(), ".xlsx", RECEIVED)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -83,7 +83,7 @@ def test_concurrent_submissions_are_all_kept(tmp_path: Path) -> None:
 def test_everything_is_there_after_a_restart(tmp_path: Path) -> None:
     first = Store(tmp_path)
     unit = first.add_unit("甲镇人民政府", "乡镇人民政府（街道办事处）", "张三")
-    submission = first.add_submission(unit.id, "年报.xlsx", b"data", RECEIVED)
+    submission = first.add_submission(unit.id, "年报.xlsx", b"data", ".xlsx", RECEIVED)
     first.set_setting("county", "某某县")
     again = Store(tmp_path)
     assert again.units() == [unit]
@@ -104,7 +104,7 @@ def test_one_unit_on_the_roster_once(tmp_path: Path) -> None:
 def test_a_stored_name_outside_the_folder_is_refused(tmp_path: Path) -> None:
     store = Store(tmp_path)
     unit = store.add_unit("甲镇人民政府")
-    submission = store.add_submission(unit.id, "年报.xlsx", b"data", RECEIVED)
+    submission = store.add_submission(unit.id, "年报.xlsx", b"data", ".xlsx", RECEIVED)
     from dataclasses import replace
 
     with pytest.raises(NianbaoError):

@@ -8,12 +8,31 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from generator.web.app import create_app
 
 PASSWORD = "correct horse battery"
+
+
+def module_client() -> Any:
+    """A fixture for a test module: one application over its own data folder (`data_of`)."""
+
+    @pytest.fixture(scope="module")
+    def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+        with client_for(tmp_path_factory.mktemp("data")) as client:
+            yield client
+
+    return client
+
+
+def data_of(client: TestClient) -> Path:
+    """The data folder of the client's application."""
+    folder: Path = client.app.state.server.store.folder  # type: ignore[attr-defined]  # Starlette's app
+    return folder
 
 
 @contextmanager

@@ -157,7 +157,7 @@ async def dashboard(request: Request) -> Response:
     rows = [(unit, latest.get(unit.id), counts.get(unit.id, 0), submission_link(request, unit)) for unit in units]
     tally = dict.fromkeys((PASSED, HAS_ERRORS, CANNOT_READ, NOT_SUBMITTED), 0)
     for _, submission, _, _ in rows:
-        tally[submission.status if submission else NOT_SUBMITTED] += 1
+        tally[submission.check.status if submission else NOT_SUBMITTED] += 1
     missing = [unit.name for unit, submission, _, _ in rows if submission is None]
     county = await run_in_threadpool(store.setting, "county", "汇总")
     return page(
@@ -214,8 +214,13 @@ async def unit_page(request: Request) -> Response:
         unit=unit,
         link=submission_link(request, unit),
         submissions=submissions,
-        mismatch={s.id: bool(s.agency) and not same_unit(s.agency, unit.name) for s in submissions},
+        mismatch={s.id: _mismatch(s, unit) for s in submissions},
     )
+
+
+def _mismatch(submission: Submission, unit: Unit) -> bool:
+    """The file names another agency than the unit that sent it (sent by mistake?)."""
+    return bool(submission.check.agency) and not same_unit(submission.check.agency, unit.name)
 
 
 async def renew_link(request: Request) -> Response:
@@ -414,15 +419,15 @@ async def submit(request: Request) -> Response:
                 outcome.page.agency,
                 outcome.page.year,
                 work.check_json_text(outcome.result),
-                SUFFIXES[upload.input_format],
             )
         except Problem as problem:  # a file of the right kind that cannot be read is kept and shown as such
             if problem.status == 415:
                 raise
             message = work.unreadable_json(problem.message)
-            outcome_received = Received(CANNOT_READ, 1, 0, "", None, message, SUFFIXES[upload.input_format])
-        data = upload.data
-        submission = await run_in_threadpool(store.add_submission, unit.id, upload.name, data, outcome_received)
+            outcome_received = Received(CANNOT_READ, 1, 0, "", None, message)
+        submission = await run_in_threadpool(
+            store.add_submission, unit.id, upload.name, upload.data, SUFFIXES[upload.input_format], outcome_received
+        )
     target = request.url_for("submitted", token=request.path_params["token"], submission=submission.id)
     return RedirectResponse(target, status_code=303)
 
@@ -433,7 +438,7 @@ async def submitted(request: Request) -> Response:
     submission, owner = await _submission(request)
     if owner.id != unit.id:
         raise Problem(404, "http-404", "找不到这份报送。")
-    mismatch = bool(submission.agency) and not same_unit(submission.agency, unit.name)
+    mismatch = _mismatch(submission, unit)
     token = request.path_params["token"]
     return await _result_page(request, submission, unit, "submitted.html", token=token, mismatch=mismatch)
 

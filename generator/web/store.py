@@ -14,8 +14,9 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Any
 
 from ..county.roster import normalized_name
 from ..errors import NianbaoError
@@ -93,6 +94,18 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True)
+class Received:
+    """What checking a submitted file found, stored with it."""
+
+    status: str
+    errors: int
+    warnings: int
+    agency: str  # 机关全称 as the file gives it
+    year: int | None
+    result_json: str
+
+
+@dataclass(frozen=True, slots=True)
 class Submission:
     """One file a unit sent, as received and as checked then."""
 
@@ -103,30 +116,18 @@ class Submission:
     stored: str  # the server's own name, relative to the submissions folder
     size: int
     sha256: str
-    status: str
-    errors: int
-    warnings: int
-    agency: str
-    year: int | None
-    result_json: str
+    check: Received
+
+    @classmethod
+    def of(cls, row: tuple[Any, ...]) -> Submission:
+        """A submission from a row of `_COLUMNS`."""
+        number, unit_id, received_at, file_name, stored, size, sha256, *check = row
+        return cls(number, unit_id, received_at, file_name, stored, size, sha256, Received(*check))
 
     @property
     def received(self) -> str:
         """The time received, as a person reads it: 2026-01-20 10:31."""
         return self.received_at[:16].replace("T", " ")
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    """What the server learnt from checking a submitted file, to be stored with it."""
-
-    status: str
-    errors: int
-    warnings: int
-    agency: str
-    year: int | None
-    result_json: str
-    suffix: str  # by the file's sniffed format: .xlsx, .json, .docx, .html, .pdf
 
 
 def now() -> dt.datetime:
@@ -320,47 +321,35 @@ class Store:
 
     # --- submissions ------------------------------------------------------------------------------
 
-    def add_submission(self, unit_id: int, file_name: str, data: bytes, received: Received) -> Submission:
-        """Keep a submitted file under a new name of the server's making, and its row; nothing is replaced."""
+    def add_submission(self, unit_id: int, file_name: str, data: bytes, suffix: str, received: Received) -> Submission:
+        """Keep a submitted file under a new name of the server's making (`suffix` by its sniffed format), and
+        its row; nothing is replaced."""
         at = now().isoformat()
         folder = self.submissions / str(unit_id)
         folder.mkdir(exist_ok=True)
         with self.db() as db:
             number = int(db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM submissions").fetchone()[0])
-            stored = f"{unit_id}/{number}-{secrets.token_hex(4)}{received.suffix}"
-            values = (
-                unit_id,
-                at,
-                file_name,
-                stored,
-                len(data),
-                security.digest(data),
-                received.status,
-                received.errors,
-                received.warnings,
-                received.agency,
-                received.year,
-                received.result_json,
-            )
+            stored = f"{unit_id}/{number}-{secrets.token_hex(4)}{suffix}"
+            values = (unit_id, at, file_name, stored, len(data), security.digest(data), *astuple(received))
             cursor = db.execute(
                 "INSERT INTO submissions (unit_id, received_at, file_name, stored, size, sha256, status, errors,"
                 " warnings, agency, year, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             write_bytes(self.submissions / stored, data)  # inside the transaction: no row without its file
-            return Submission(int(cursor.lastrowid or 0), *values)
+            return Submission.of((int(cursor.lastrowid or 0), *values))
 
     def submissions_of(self, unit_id: int) -> list[Submission]:
         """A unit's submissions, newest first."""
         with self.db() as db:
             rows = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE unit_id = ? ORDER BY id DESC", (unit_id,))
-            return [Submission(*row) for row in rows.fetchall()]
+            return [Submission.of(row) for row in rows.fetchall()]
 
     def submission(self, submission_id: int) -> Submission | None:
         """A submission by its id."""
         with self.db() as db:
             row = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (submission_id,)).fetchone()
-        return Submission(*row) if row else None
+        return Submission.of(row) if row else None
 
     def latest(self) -> dict[int, Submission]:
         """Each unit's latest submission, by unit id."""
@@ -368,7 +357,7 @@ class Store:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM submissions WHERE id IN (SELECT MAX(id) FROM submissions GROUP BY unit_id)"
             ).fetchall()
-        return {submission.unit_id: submission for submission in (Submission(*row) for row in rows)}
+        return {submission.unit_id: submission for submission in (Submission.of(row) for row in rows)}
 
     def counts(self) -> dict[int, int]:
         """How many files each unit sent."""
