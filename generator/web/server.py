@@ -15,6 +15,7 @@ MAX_CONNECTIONS = 200  # beyond this uvicorn answers 503 at once; the worker poo
 
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket, or a Chinese message when the address cannot be used."""
+    listener: socket.socket | None = None
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
         family, kind, protocol, _, address = infos[0]
@@ -22,9 +23,10 @@ def bind(host: str, port: int) -> socket.socket:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(address)
     except OSError as exc:
-        raise NianbaoError(
-            f"无法在 {host}:{port} 上启动服务：{exc.strerror or exc}（端口可能已被占用，请用 --port 换一个）。"
-        ) from exc
+        if listener is not None:
+            listener.close()
+        reason = exc.strerror or str(exc)
+        raise NianbaoError(f"无法在 {host}:{port} 上启动服务：{reason}（端口可能已被占用，请用 --port 换一个）。") from exc
     listener.set_inheritable(True)
     return listener
 
