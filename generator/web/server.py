@@ -26,7 +26,9 @@ def bind(host: str, port: int) -> socket.socket:
         if listener is not None:
             listener.close()
         reason = exc.strerror or str(exc)
-        raise NianbaoError(f"无法在 {host}:{port} 上启动服务：{reason}（端口可能已被占用，请用 --port 换一个）。") from exc
+        raise NianbaoError(
+            f"无法在 {host}:{port} 上启动服务：{reason}（端口可能已被占用，请用 --port 换一个）。"
+        ) from exc
     listener.set_inheritable(True)
     return listener
 
