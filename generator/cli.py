@@ -666,6 +666,35 @@ def template_check(template_file: Path, as_json: bool) -> None:
         sys.exit(EXIT_DATA)
 
 
+@cli.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="监听的地址；0.0.0.0 表示允许内网中的其他电脑访问。"
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听的端口。")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("nianbao-data"),
+    show_default=True,
+    help="数据文件夹：县级账号、单位名单、各单位报送的文件（数据库 nianbao.db）。",
+)
+def serve_command(host: str, port: int, data: Path) -> None:
+    """启动网页服务：填报人员在浏览器中检查年报、下载报告；县级政务公开办收集各单位的报送。
+
+    \b
+    例：nianbao serve
+        nianbao serve --host 0.0.0.0 --port 8080 --data /srv/nianbao
+    """
+    try:
+        from .web.server import serve
+    except ImportError as exc:
+        raise CannotRun(
+            f'网页服务需要额外的组件（缺少 {exc.name}）：请运行 pip install ".[web]"（在本项目文件夹中）。'
+        ) from exc
+    with cannot_run_on_error():
+        serve(host, port, data, click.echo)
+
+
 def main() -> None:
     """Entry point for `python -m generator`."""
     cli(prog_name="nianbao")

@@ -142,6 +142,7 @@ def write_samples(folder: Path, template: Path, previews: bool = True) -> list[P
         written += [pdf, *sorted(folder.glob("seed-*.png"))]
         written += write_stock_windows_previews(folder, docx)
         written.append(write_html_screenshot(folder))
+        written += write_web_screenshots(folder)
     return written
 
 
@@ -196,6 +197,13 @@ def write_html_screenshot(folder: Path) -> Path:
         png = screenshot(driver, page, folder / "seed-html.png")
     (folder / "seed.html.sha256").write_text(hashlib.sha256(page.read_bytes()).hexdigest() + "\n", encoding="utf-8")
     return png
+
+
+def write_web_screenshots(folder: Path) -> list[Path]:
+    """The clerk's page and the county's page of `nianbao serve`, as Chromium shows them."""
+    from web_demo import write_screenshots
+
+    return write_screenshots(folder)
 
 
 def docx_digest(docx: bytes) -> str:

@@ -61,7 +61,13 @@ def test_samples_match_the_template(tmp_path: Path) -> None:
     assert fresh_html.read_text("utf-8") == (samples / "seed.html").read_text("utf-8"), "samples/seed.html drifted"
     html_digest = hashlib.sha256((samples / "seed.html").read_bytes()).hexdigest()
     assert (samples / "seed.html.sha256").read_text("utf-8").strip() == html_digest, "seed-html.png is stale"
-    for png in ("seed-html.png", "stock-windows-word-1.png", "stock-windows-libreoffice-1.png"):
+    for png in (
+        "seed-html.png",
+        "stock-windows-word-1.png",
+        "stock-windows-libreoffice-1.png",
+        "web-clerk.png",
+        "web-county.png",
+    ):
         assert (samples / png).read_bytes().startswith(b"\x89PNG"), png
 
 

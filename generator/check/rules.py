@@ -160,14 +160,21 @@ def texts(report: Report) -> Iterator[tuple[str, str]]:
         yield path, value if isinstance(value, str) else ""
 
 
+def heading_line(text: str) -> int | None:
+    """The number (from 1, blank lines not counted) of the first line that starts like a level-1 heading."""
+    for number, line in enumerate((line.strip() for line in text.split("\n") if line.strip()), start=1):
+        if _HEADING1.match(line):
+            return number
+    return None
+
+
 def heading_issues(report: Report) -> Iterator[Issue]:
     """A line inside a text that starts like a level-1 heading (三、…): the template gives those."""
     for path, text in texts(report):
-        for number, line in enumerate((line.strip() for line in text.split("\n") if line.strip()), start=1):
-            match = _HEADING1.match(line)
-            if match:
-                yield it.TEXT_HEADING1.at(path, line=number, found=line[:12])
-                break
+        number = heading_line(text)
+        if number is not None:
+            line = [line.strip() for line in text.split("\n") if line.strip()][number - 1]
+            yield it.TEXT_HEADING1.at(path, line=number, found=line[:12])
 
 
 _FIGURE_IN_TEXT = re.compile(
