@@ -186,7 +186,7 @@ def mutated_documents(draw: st.DrawFn) -> bytes:
         elif node:
             node.pop(draw(st.sampled_from(sorted(node))))
     text = json.dumps(document, ensure_ascii=draw(st.booleans()))
-    return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"])))
+    return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16"])), errors="surrogatepass")
 
 
 TAGS = st.sampled_from(

@@ -65,7 +65,7 @@ def test_a_wrong_number_names_quote_values_and_cell() -> None:
     assert issue.message == (
         "一、总体情况 第3个小节·内容（overview[2].text）："
         "“…我局现行有效行政规范性文件393件，均已公开。”中的“393件”与表格不符："
-        "表中行政规范性文件·现行有效件数为 470（工作表“二、主动公开”D6）"
+        "表中行政规范性文件·现行有效件数为 470（proactive.normative_documents.in_force）"
     )
 
 
@@ -86,7 +86,7 @@ def test_qualified_claim_is_a_warning_and_says_why() -> None:
     (issue,) = [i for i in result.issues if i.code.startswith("text-number")]
     assert (issue.code, issue.path, result.ok) == ("text-number-uncertain", text_path("依申请"), True)
     assert "“代表”" in issue.detail
-    assert "95（工作表“三、依申请公开”J6）" in issue.detail
+    assert "95（requests.new.total）" in issue.detail
 
 
 def test_workbook_issue_is_located_at_the_text_cell(tmp_path: Path) -> None:
@@ -296,3 +296,24 @@ def test_any_mix_of_report_words_is_read_without_failing() -> None:
         report = figures_report(rng.choice(["county", "hongze2024", "seed"]), {"依申请": text})
         for issue in check_report(report, previous).issues:
             assert issue.detail.strip()
+
+
+def test_the_table_value_is_cited_where_the_input_holds_it(tmp_path: Path) -> None:
+    """A workbook names its cell; a published report its page and table; never a cell a PDF does not have."""
+    from generator.check.load import load
+    from generator.formats.workbook_writer import write_workbook
+    from generator.model import Section, make_report
+
+    report = make_report(
+        {**figures_report("hongze2024", {}).values},
+        (Section("依申请公开", "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已答复。"),),
+    )
+    workbook = tmp_path / "r.xlsx"
+    write_workbook(workbook, report)
+    (issue,) = [i for i in load(workbook).result.issues if i.code.startswith("text-number")]
+    assert "95（工作表“三、依申请公开”J6）" in issue.detail
+    pdf = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "14-hongze-qu-renmin-zhengfu-2024.pdf"
+    if pdf.exists():
+        (issue,) = [i for i in load(pdf).result.issues if i.code.startswith("text-number")]
+        assert "工作表" not in issue.detail
+        assert "95（第3页第2个表格" in issue.detail

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,7 +33,7 @@ def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
     found += rules.date_issues(report)
     found += rules.text_issues(report)
     found += rules.heading_issues(report)
-    claims = list(text_rules.number_issues(report, previous))
+    claims = list(text_rules.number_issues(report, previous, _place_of(parsed)))
     found += claims
     if not claims:  # a number in the text already named against the zeros says the same, more precisely
         found += rules.empty_tables_issues(report)
@@ -42,6 +42,19 @@ def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
         found += rules.previous_issues(report, previous)
         found += text_sections.repeated_issues(report, previous)
     return CheckResult.of(_located(found, parsed))
+
+
+def _place_of(parsed: Parsed) -> Callable[[str], str]:
+    """Where a value sits in this input, for messages that cite the tables: a workbook cell, a place in a
+    published report, or (JSON) its path — as an issue's own location is named."""
+
+    def place(path: str) -> str:
+        sheet, cell = parsed.locations.get(path, (None, None))
+        if sheet and cell:
+            return f"工作表“{sheet}”{cell}"
+        return parsed.places.get(path) or path
+
+    return place
 
 
 def _located(found: Iterable[Issue], parsed: Parsed) -> Iterable[Issue]:

@@ -10,7 +10,7 @@ sentence may state: several when real reports use the words in more than one sen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -641,8 +641,12 @@ def fact_value(fact: Fact, values: Mapping[str, Value]) -> int | Decimal | None:
     )
 
 
-def cells(paths: tuple[str, ...]) -> str:
-    """Where a fact sits in the standard workbook: 工作表“三、依申请公开”J6, or J10:J17 for a run of cells."""
+def cells(paths: tuple[str, ...], place: Callable[[str], str] | None = None) -> str:
+    """Where a fact sits: in the standard workbook 工作表“三、依申请公开”J6, or J10:J17 for a run of cells;
+    where the input is not a workbook, as `place` names it (a page and table of a report, a label)."""
+    if place is not None and not place(paths[0]).startswith("工作表"):
+        places = [place(path) for path in paths[:2]]
+        return "、".join(places) + ("等" if len(paths) > 2 else "")
     fields = [schema.BY_PATH[path] for path in paths]
     addresses = [field.cell for field in fields]
     shown = f"{addresses[0]}:{addresses[-1]}" if len(addresses) > 2 and _one_run(addresses) else "+".join(addresses)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .. import issues as it
@@ -36,9 +36,13 @@ def text_fields(report: Report) -> Iterator[tuple[str, str, str]]:
             yield f"extra.{key}", value, ""
 
 
-def number_issues(report: Report, previous: Report | None = None) -> Iterator[Issue]:
-    """Every number in the texts that the tables contradict (with --previous also 同比 and last year's figures)."""
-    tables = _Tables(report, previous)
+def number_issues(
+    report: Report, previous: Report | None = None, place: Callable[[str], str] | None = None
+) -> Iterator[Issue]:
+    """Every number in the texts that the tables contradict (with --previous also 同比 and last year's figures).
+    `place` says where a table value sits in the input (a workbook cell, a page of a report); by default the
+    cell of the standard workbook."""
+    tables = _Tables(report, previous, place)
     for path, text, domain in text_fields(report):
         for claim in claims(text, domain):
             issue = _judge(claim, text, path, tables)
@@ -49,7 +53,8 @@ def number_issues(report: Report, previous: Report | None = None) -> Iterator[Is
 class _Tables:
     """The values a claim is checked against: this year's and last year's, totals as given and as computed."""
 
-    def __init__(self, report: Report, previous: Report | None) -> None:
+    def __init__(self, report: Report, previous: Report | None, place: Callable[[str], str] | None) -> None:
+        self.place = place
         self.year = report.year
         self.this = _both_ways(report.values)
         self.last = _both_ways(previous.values) if previous is not None else None
@@ -94,18 +99,19 @@ def _judge(claim: Claim, text: str, path: str, tables: _Tables) -> Issue | None:
         known = _known(claim, sums, values)
         if not known or claim.stated <= max(known):
             return None
-        return _uncertain(claim, text, path, sums, values[0], where, "文中是申请人数，申请件数不应少于申请人数")
+        why = "文中是申请人数，申请件数不应少于申请人数"
+        return _uncertain(claim, text, path, sums, values[0], (where, tables.place), why)
     if _supported(claim, per_part, sums, values):
         return None
     shown = sums if claim.combine != "each" or len(per_part) == 1 else _first_unsupported(claim, per_part, values)
     why = _why(claim)
     if why:
-        return _uncertain(claim, text, path, shown, values[0], where, why)
+        return _uncertain(claim, text, path, shown, values[0], (where, tables.place), why)
     return it.TEXT_NUMBER_MISMATCH.at(
         path,
         quote=quote(text, claim.start, claim.end),
         stated=_stated(text, claim),
-        expected=_expected(shown, values[0], where),
+        expected=_expected(shown, values[0], where, tables.place),
     )
 
 
@@ -211,18 +217,26 @@ def _why(claim: Claim) -> str:
 
 
 def _uncertain(
-    claim: Claim, text: str, path: str, options: list[Option], values: Mapping[str, Value], where: str, why: str
+    claim: Claim,
+    text: str,
+    path: str,
+    options: list[Option],
+    values: Mapping[str, Value],
+    where: tuple[str, Callable[[str], str] | None],
+    why: str,
 ) -> Issue:
     return it.TEXT_NUMBER_UNCERTAIN.at(
         path,
         quote=quote(text, claim.start, claim.end),
         stated=_stated(text, claim),
-        expected=_expected(options, values, where),
+        expected=_expected(options, values, *where),
         why=why,
     )
 
 
-def _expected(options: list[Option], values: Mapping[str, Value], where: str) -> str:
+def _expected(
+    options: list[Option], values: Mapping[str, Value], where: str, place: Callable[[str], str] | None = None
+) -> str:
     """表中本年新收为 95（工作表“三、依申请公开”J6）: the strict readings, each with its cells."""
     shown = [option for option in options if not option[2]] or options
     parts: list[str] = []
@@ -232,7 +246,7 @@ def _expected(options: list[Option], values: Mapping[str, Value], where: str) ->
         if value in seen or len(parts) == 2:
             continue
         seen.add(value)
-        parts.append(f"{label}为 {_plain(value)}（{tf.cells(paths)}）")
+        parts.append(f"{label}为 {_plain(value)}（{tf.cells(paths, place)}）")
     return where + "，".join(parts)
 
 
@@ -288,9 +302,7 @@ def _judge_change(claim: Claim, text: str, path: str, tables: _Tables) -> Issue 
         described = f"{'增长' if change >= 0 else '下降'} {_plain(round(abs(change) / Decimal(before) * 100, 1))}%"
     else:
         described = f"{'增加' if change >= 0 else '减少'} {_plain(abs(change))} 件"
-    expected = (
-        f"按{fact.label}本年 {_plain(now)}（{tf.cells(fact.paths)}）、上年报告 {_plain(before)} 计算为{described}"
-    )
+    expected = f"按{fact.label}本年 {_plain(now)}（{tf.cells(fact.paths, tables.place)}）、上年报告 {_plain(before)} 计算为{described}"
     issue_type = it.TEXT_NUMBER_UNCERTAIN if claim.qualified or claim.approx else it.TEXT_NUMBER_MISMATCH
     facts_text = {"quote": quote(text, claim.start, claim.end), "stated": _stated(text, claim), "expected": expected}
     if issue_type is it.TEXT_NUMBER_UNCERTAIN:
