@@ -201,3 +201,10 @@ def test_valid_report_reads_back(tmp_path: Path) -> None:
     path = tmp_path / "v.xlsx"
     write_workbook(path, valid_report())
     assert xlsx.read_values(path)["基本信息"]["B3"] == "测试县测试镇人民政府"
+
+
+def test_a_cell_spread_over_lines_is_read_not_dropped() -> None:
+    xml = '<row r="1"><c\n   r="A1"><v>4</v></c><c\tr="B1" t="inlineStr"><is><t>甲</t></is></c></row>'
+    fast, parsed = both_readers(sheet_bytes(xml))
+    assert parsed.values == {"A1": 4, "B1": "甲"}
+    assert fast is None or fast == parsed

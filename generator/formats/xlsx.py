@@ -161,6 +161,7 @@ _FAST_INNER = re.compile(r"(?:<f(?: ([^>]*?))?(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)
 _FAST_INLINE = re.compile(r'<is><t(?: xml:space="preserve")?>([^<]*)</t></is>')
 _FAST_SHARED = re.compile(r'(?:^| )t="shared"')
 _FAST_INDEX = re.compile(r' ?si="(\d+)"')
+_ANY_CELL = re.compile(r"<c[\s/>]")
 _PREFIXED = re.compile(r"</?[A-Za-z_][\w.-]*:")
 _NUMERIC_REFERENCE = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
 
@@ -177,8 +178,8 @@ def scan_sheet(data: bytes, name: str, strings: list[str], book: str) -> Sheet |
     if _PREFIXED.search(text):
         return None  # elements with a namespace prefix
     cells = _FAST_CELL.findall(text)
-    if len(cells) != text.count("<c ") + text.count("<c>") + text.count("<c/"):
-        return None  # a cell without r, or with r later among its attributes
+    if len(cells) != len(_ANY_CELL.findall(text)):
+        return None  # a cell without r, with r later among its attributes, or spaced another way
     values: Cells = {}
     formulas: dict[str, str] = {}
     masters: dict[str, tuple[str, int, int]] = {}
