@@ -1,9 +1,9 @@
 """Worker processes for a batch that no single input can stop: a worker that dies or overruns is replaced.
 
 `ProcessPoolExecutor` alone fails the whole batch when one worker dies (a crash in C code, a memory limit,
-SIGKILL) and waits forever for one that hangs. Here each input is one task, at most one per worker in
-flight, so the time since submission is the time it has run. An input over its wall-clock limit has its
-pool killed and its neighbours resubmitted; when a worker dies, the inputs it may have held are run again
+SIGKILL) and waits forever for one that hangs. Here each input is one task, a few per worker in flight so
+that no worker idles while results are written; tasks are taken in order, so the oldest `jobs` of them are
+the ones running and only their time counts. An input over its wall-clock limit has its pool killed and its neighbours resubmitted; when a worker dies, the inputs it may have held are run again
 one at a time, so only the one that kills a worker gets the failure. Results come back in input order.
 """
 
@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 POLL_SECONDS = 0.5
+AHEAD = 4  # tasks in flight per worker: enough that no worker waits for the next while results are written
 _requested: list[int] = []  # the signal that asked the batch to stop (set by the handler, read by the loop)
 
 
@@ -70,6 +71,19 @@ class _Running(Generic[R]):
     started: float
 
 
+def _in_progress(running: dict[Future[R], _Running[R]], jobs: int) -> list[_Running[R]]:
+    """The `jobs` tasks the workers hold now; the clock of those still waiting restarts at every poll.
+
+    The pool takes tasks in the order they were submitted (a dict keeps that order and the sort is stable), so a
+    waiting task's time starts, within one poll, when a worker takes it.
+    """
+    tasks = sorted(running.values(), key=lambda task: task.started)
+    now = time.monotonic()
+    for task in tasks[jobs:]:
+        task.started = now
+    return tasks[:jobs]
+
+
 class Supervisor(Generic[R]):
     """Runs `work(path, *args)` for every path in worker processes; yields results or Failures in order."""
 
@@ -98,7 +112,9 @@ class Supervisor(Generic[R]):
                 broken = self._fill(paths, queue, running)
                 finished, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 broken += self._collect(finished, running, done)
-                overrun = [task for task in running.values() if time.monotonic() - task.started > self.seconds]
+                overrun = [
+                    task for task in _in_progress(running, self.jobs) if time.monotonic() - task.started > self.seconds
+                ]
                 if overrun:
                     for task in overrun:
                         done[task.index] = Failure(paths[task.index], f"处理超过 {self.seconds:g} 秒，已强制停止")
@@ -119,7 +135,7 @@ class Supervisor(Generic[R]):
 
     def _fill(self, paths: list[Path], queue: list[int], running: dict[Future[R], _Running[R]]) -> list[int]:
         """Give every idle worker the next input; a pool found broken on the way is reported (empty list: fine)."""
-        while queue and len(running) < self.jobs:
+        while queue and len(running) < self.jobs * AHEAD:
             index = queue.pop()
             try:
                 future = self._pool().submit(self.work, paths[index], *self.args)
