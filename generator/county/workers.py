@@ -3,8 +3,9 @@
 `ProcessPoolExecutor` alone fails the whole batch when one worker dies (a crash in C code, a memory limit,
 SIGKILL) and waits forever for one that hangs. Here each input is one task, a few per worker in flight so
 that no worker idles while results are written; tasks are taken in order, so the oldest `jobs` of them are
-the ones running and only their time counts. An input over its wall-clock limit has its pool killed and its neighbours resubmitted; when a worker dies, the inputs it may have held are run again
-one at a time, so only the one that kills a worker gets the failure. Results come back in input order.
+the ones running and only their time counts. An input over its wall-clock limit has its pool killed and
+its neighbours resubmitted; when a worker dies, the inputs it may have held are run again one at a time,
+so only the one that kills a worker gets the failure. Results come back in input order.
 """
 
 from __future__ import annotations
