@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
+from generator.county.county_report import COUNTY_TEMPLATE, build_county_template  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402
@@ -83,6 +84,14 @@ def write_template(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "default.docx"
     build_default_template(path)
+    return path
+
+
+def write_county_template(folder: Path) -> Path:
+    """The county report's template (the default one and the appendix of units), built from code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / COUNTY_TEMPLATE
+    build_county_template(path)
     return path
 
 
@@ -210,6 +219,7 @@ def main() -> None:
     template = write_template(ROOT / "templates")
     paths = [
         template,
+        write_county_template(ROOT / "templates"),
         *write_docs(ROOT),
         write_contract(ROOT),
         *write_inputs(ROOT / "inputs"),

@@ -10,6 +10,9 @@ one at a time, so only the one that kills a worker gets the failure. Results com
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -128,6 +131,13 @@ class Supervisor(Generic[R]):
         if self.pool is not None:
             _terminate(self.pool)
             self.pool = None
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel stop this worker when the bulk process dies (even by SIGKILL): no orphans."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:

@@ -1,0 +1,326 @@
+"""The 退回意见 sent back to a unit: which file was received, each problem with its place and how to fix it,
+as plain text and as a short DOCX."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from ..issues import CheckResult, Issue, Severity
+
+if TYPE_CHECKING:
+    from ..publish.zipwrite import Entry
+
+# Warnings about how nianbao read or published the report, not about the unit's data: never a reason to send
+# a report back, and left out of the letter.
+NOT_FOR_UNIT = frozenset({"report-source", "pdf-font-substituted", "pdf-font-not-embedded"})
+SUMS = "把总计改为按明细合计的值，或找出填错的明细格；标准工作簿中总计是自动合计的公式，不要手工填写"
+FIXES = {
+    "not-integer": "改为不小于 0 的整数（件数），不要写单位或文字",
+    "negative": "改为不小于 0 的整数",
+    "bad-amount": "改为不小于 0 的数字，单位为万元，不要写“万元”等文字",
+    "bad-date": "改为日期，如 2022-01-25",
+    "bad-year": "改为四位年份，如 2021",
+    "bad-text": "改为文字",
+    "bad-choice": "从下拉列表中选择",
+    "required": "填写这一项",
+    "illegal-character": "删除这个看不见的控制字符（可把这段文字粘贴到记事本中再粘贴回来）",
+    "bad-type": "按说明改为应有的类型",
+    "number-as-text": "改为数字：选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入",
+    "number-normalised": "改为普通数字（不带空格、单位或全角字符）",
+    "cell-error": "改正这个单元格的公式，或直接填写数字",
+    "out-of-range": "核对这个数字，改为实际的数",
+    "unsupported-formula": "在 Excel/WPS 中打开并保存一次，或把公式改为数字",
+    "extra-sheet": "把数字移回标准工作表中对应的单元格",
+    "too-precise": "金额最多保留 6 位小数（单位：万元）",
+    "unknown-key": "检查键名的拼写，或删除这个键",
+    "unsupported-format": "用 2021 年格式（国办公开办函〔2021〕30号）的标准工作簿重新填报",
+    "layout-mismatch": "不要增删行列或改动表格标签；可用 nianbao new 生成标准工作簿后把数字填入",
+    "duplicate-key": "删除或改名重复的自定义字段",
+    "bad-key": "在 A 列填写字段名，或删除这一行的值",
+    "row-total": SUMS,
+    "requests-total": SUMS,
+    "appeals-total": SUMS,
+    "requests-balance": "核对这一列：一、本年新收＋二、上年结转，应等于三、（七）总计＋四、结转下年度继续办理",
+    "date-before-year-end": "成文日期应为报告年度结束之后的日期，请改正",
+    "date-late": "核对成文日期；确实晚于公布时限的，请在报告中如实说明",
+    "text-empty": "补写这一部分的内容",
+    "tables-empty": "把表格二、三、四的数字填入标准工作表",
+    "title-numbered": "删去标题前的编号，模板会自动编号",
+    "text-heading1": "把这一行改为（一）（二）…小标题，或并入正文",
+    "text-number-mismatch": "把文中的数字改为与表格一致，或改正表格",
+    "text-number-uncertain": "核对文中的数字与表格的口径，确属不同口径的可以不改",
+    "text-repeated": "按本年的实际情况重写这一段，不要照搬上年",
+    "problems-empty": "写明本年存在的主要问题和改进情况，不能空着或只写“无”",
+    "fee-not-reported": "在“六、其他需要报告的事项”中说明信息处理费的收取情况",
+    "carried-over-mismatch": "“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，请核对",
+    "in-force-drift": "核对现行有效件数：上年现行有效＋本年制发－本年废止；有修订的请说明",
+    "extra-missing": "在“自定义字段”表中添加这个字段",
+    "previous-year": "核对报告年度",
+    "report-blank-as-zero": "核对空白单元格：确为 0 的请填 0",
+    "report-thousands-separator": "核对数字",
+    "report-old-layout": "请按 2021 年格式的表格填报",
+    "report-extra-column": "删去统一格式中没有的列",
+    "report-label-variant": "表格标签请按统一格式填写",
+    "report-date-missing": "在报告末尾写明成文日期",
+    "report-no-header": "表格请保留统一格式的表头",
+    "report-missing": "请按统一格式补全这一部分，或报送标准工作簿",
+    "report-unknown-row": "表格各行请按统一格式填写，或报送标准工作簿",
+    "report-cell-count": "每行数字格的数目请与统一格式一致，或报送标准工作簿",
+    "report-duplicate-row": "删去重复的行，或报送标准工作簿",
+}
+DEFAULT_FIX = "按问题说明改正"
+UNREADABLE_FIX = "按说明重新保存或重新填报后再报送"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One item of the letter: 错误 or 警告, where it is, what is wrong, and how to fix it."""
+
+    severity: str
+    place: str
+    text: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A 退回意见: to which unit, about which file received, its problems, and the marked copy sent with it."""
+
+    unit: str
+    file: str
+    year: int | None
+    problems: tuple[Problem, ...]
+    marked: str = ""
+
+    @property
+    def errors(self) -> int:
+        """How many of the problems are errors."""
+        return sum(problem.severity == "错误" for problem in self.problems)
+
+    @property
+    def title(self) -> str:
+        """关于甲镇人民政府2021年政府信息公开工作年度报告的退回意见."""
+        year = f"{self.year}年" if self.year else ""
+        return f"关于{self.unit}{year}政府信息公开工作年度报告的退回意见"
+
+
+def for_unit(issue: Issue) -> bool:
+    """Whether the unit is to act on an issue (not how nianbao read or published the report)."""
+    return issue.code not in NOT_FOR_UNIT
+
+
+def needs_letter(result: CheckResult) -> bool:
+    """Whether a check found anything the unit is to fix or check."""
+    return any(for_unit(issue) for issue in result.issues)
+
+
+def problem(issue: Issue) -> Problem:
+    """An issue as an item of the letter."""
+    place = issue.place if issue.sheet or issue.where else f"数据项 {issue.path}" if issue.path else "整个文件"
+    severity = "错误" if issue.severity is Severity.ERROR else "警告"
+    return Problem(severity, place, f"{issue.label}：{issue.detail}", FIXES.get(issue.code, DEFAULT_FIX))
+
+
+def letter(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> Letter:
+    """The letter for a checked file: every issue for the unit, in report order."""
+    return Letter(unit, file, year, tuple(problem(i) for i in result.issues if for_unit(i)), marked)
+
+
+def unreadable_letter(unit: str, file: str, reason: str) -> Letter:
+    """The letter for a file that could not be read at all (.xls, damaged, not a report)."""
+    return Letter(unit, file, None, (Problem("错误", "整个文件", reason, UNREADABLE_FIX),))
+
+
+def _opening(letter: Letter) -> str:
+    warnings = len(letter.problems) - letter.errors
+    counts = "、".join(part for part in (_count(letter.errors, "错误"), _count(warnings, "警告")) if part)
+    if letter.errors:
+        ask = "请按下列意见修改后重新报送。错误必须改正；警告请逐条核对，确属无误的可以不改。"
+    else:
+        ask = "报告可以生成，但请逐条核对下列警告，需要修改的修改后重新报送。"
+    return f"你单位报送的年报文件“{letter.file}”经检查，有 {counts}，{ask}"
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} 个{what}" if number else ""
+
+
+def _marked_note(letter: Letter) -> str:
+    return (
+        f"随本意见发回标注了问题的工作簿副本“{letter.marked}”：每处问题所在的单元格已标色，"
+        "鼠标移到单元格上可看到说明；“检查结果”工作表列出了全部问题。可以直接在副本中修改后报送。"
+        if letter.marked
+        else ""
+    )
+
+
+def letter_text(letter: Letter) -> str:
+    """The letter as plain text (UTF-8), to paste into a message or print."""
+    lines = [letter.title, "", f"{letter.unit}：", f"    {_opening(letter)}"]
+    if letter.marked:
+        lines.append(f"    {_marked_note(letter)}")
+    lines.append("")
+    for number, item in enumerate(letter.problems, start=1):
+        lines += [
+            f"{number}. 【{item.severity}】位置：{item.place}",
+            f"   问题：{item.text}",
+            f"   修改：{item.fix}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def review_text(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> str:
+    """The 退回意见 of a checked file as plain text."""
+    return letter_text(letter(unit, file, result, year, marked))
+
+
+def review_docx(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> bytes:
+    """The 退回意见 of a checked file as a DOCX."""
+    return letter_docx(letter(unit, file, result, year, marked))
+
+
+COLUMNS = (("序号", 12), ("类别", 12), ("位置", 38), ("问题", 60), ("修改意见", 50))  # relative widths
+TYPE_WIDTH_TWIPS = 9638  # 170 mm: A4 less 20 mm margins
+TITLE_CHARACTERS = 24  # 2号 characters on one line of the 170 mm type area, and some room
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@functools.cache
+def _base_parts() -> tuple[tuple[str, bytes], ...]:
+    """The parts of an empty letter (styles with the report's faces, A4 with 20 mm margins), made once per
+    process with python-docx; a letter replaces only its body, so each costs a millisecond, not twenty."""
+    from docx import Document
+    from docx.shared import Mm, Pt
+    from docx.styles.style import ParagraphStyle
+
+    from ..publish import layout
+    from ..publish.default_template import finish_package, set_fonts
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(25)
+    normal = document.styles["Normal"]
+    assert isinstance(normal, ParagraphStyle)
+    set_fonts(normal, layout.FANGSONG.name)
+    normal.font.size = Pt(14)
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(io.BytesIO(finish_package(saved.getvalue()))) as archive:
+        return tuple((name, archive.read(name)) for name in archive.namelist())
+
+
+def _title_lines(letter: Letter) -> tuple[str, ...]:
+    """The title on one line, or broken before 政府信息公开 when it is too long for one."""
+    if len(letter.title) <= TITLE_CHARACTERS:
+        return (letter.title,)
+    head, _, tail = letter.title.partition("政府信息公开")
+    return (head, "政府信息公开" + tail)
+
+
+def _text(text: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", text))
+
+
+def _run(text: str, size: float | None = None, bold: bool = False, face: str = "") -> str:
+    properties = ""
+    if face:
+        properties += f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:eastAsia="{face}"/>'
+    if bold:
+        properties += "<w:b/>"
+    if size:
+        properties += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    lines = _text(text).split("\n")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
+    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{body}</w:r>"
+
+
+def _paragraph(runs: str, centre: bool = False, indent: bool = False) -> str:
+    properties = '<w:jc w:val="center"/>' if centre else ""
+    if indent:
+        properties = '<w:ind w:firstLine="560"/>' + properties
+    return f"<w:p>{f'<w:pPr>{properties}</w:pPr>' if properties else ''}{runs}</w:p>"
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    total = sum(width for _, width in COLUMNS)
+    widths = [round(TYPE_WIDTH_TWIPS * width / total) for _, width in COLUMNS]
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    body = []
+    for index, row in enumerate(rows):
+        header = "<w:trPr><w:tblHeader/></w:trPr>" if index == 0 else ""
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f"{_paragraph(_run(text, 10.5, bold=index == 0))}</w:tc>"
+            for text, width in zip(row, widths, strict=True)
+        )
+        body.append(f"<w:tr>{header}{cells}</w:tr>")
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(body)}</w:tbl>'
+    )
+
+
+def _body(letter: Letter) -> str:
+    from ..publish import layout
+
+    lines = _title_lines(letter)
+    title = _run("\n".join(lines), 18, face=layout.XIAOBIAOSONG.name)
+    parts = [_paragraph(title, centre=True), _paragraph(_run(f"{letter.unit}："))]
+    parts += [_paragraph(_run(text), indent=True) for text in (_opening(letter), _marked_note(letter)) if text]
+    rows = [tuple(heading for heading, _ in COLUMNS)]
+    rows += [(str(n), p.severity, p.place, p.text, p.fix) for n, p in enumerate(letter.problems, start=1)]
+    parts += [_table(rows), "<w:p/>"]
+    return "".join(parts)
+
+
+def letter_docx(letter: Letter) -> bytes:
+    """The letter as a short DOCX: title, salutation, what was received, a table of the problems (A4 portrait)."""
+    from ..publish.properties import CORE, build_time, core_properties
+    from ..publish.zipwrite import build_zip, compress
+
+    entries = []
+    for (name, data), ready in zip(_base_parts(), _compressed_parts(), strict=True):
+        if name == "word/document.xml":
+            text = data.decode("utf-8")
+            start, end = text.index("<w:body>") + len("<w:body>"), text.rindex("<w:sectPr")
+            entries.append(compress(name, (text[:start] + _body(letter) + text[end:]).encode("utf-8")))
+        elif name == CORE:
+            entries.append(compress(name, core_properties(data, letter.title, "nianbao", build_time())))
+        else:
+            entries.append(ready)
+    return build_zip(entries)
+
+
+@functools.cache
+def _compressed_parts() -> tuple[Entry, ...]:
+    """The base parts deflated once: most of them are the same in every letter."""
+    from ..publish.zipwrite import compress
+
+    return tuple(compress(name, data) for name, data in _base_parts())
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _unit_part(unit: str, year: int | None) -> str:
+    name = _UNSAFE.sub("_", "".join(unit.split()))[:60].strip(" .") or "未知单位"
+    return f"{name}{year}年年报" if year else f"{name}年报"
+
+
+def letter_file_name(unit: str, year: int | None) -> str:
+    """The letter's file name without suffix, named after the unit: 甲镇人民政府2021年年报退回意见."""
+    return f"{_unit_part(unit, year)}退回意见"
+
+
+def marked_name(unit: str, year: int | None) -> str:
+    """The marked copy's file name, beside the letter: 甲镇人民政府2021年年报（标注问题）.xlsx."""
+    return f"{_unit_part(unit, year)}（标注问题）.xlsx"
