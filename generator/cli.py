@@ -498,9 +498,10 @@ def bulk_command(
             with cannot_run_on_error(), stopped_by_sigterm():
                 rows = bulk.write_outcomes(outcomes, out_dir, lambda row: step(row.file.name))
         except (KeyboardInterrupt, Terminated) as exc:
+            outcomes.close()  # the workers stopped now
             remove_leftovers(out_dir, only_this_process=True)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
-            sys.exit(143 if isinstance(exc, Terminated) else 130)
+            exit_now(143 if isinstance(exc, Terminated) else 130)
     with cannot_run_on_error():
         notices = bulk.remove_stale(out_dir, bulk.written_files(out_dir, rows))
         summary = bulk.summarise(rows, others, input_dir, out_dir, context)
@@ -562,6 +563,14 @@ def progress_line(total: int, label: str, quiet: bool) -> Iterator[Callable[[str
         yield step
     finally:
         click.echo("", err=True)
+
+
+def exit_now(code: int) -> None:
+    """Exit at once, output flushed. A worker killed while it wrote a result leaves half a message in the
+    pool's pipe; the pool's thread then waits for the rest forever, and a normal exit would wait for it."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 class Terminated(Exception):

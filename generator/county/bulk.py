@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -218,7 +218,7 @@ def run(
     outputs: Outputs | bool = False,
     inline: bool = False,
     context: Context | None = None,
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Process inputs in worker processes (or here, `inline`); outcomes come back in input order.
 
     No input stops the batch: an exception is its row; an input that overruns its wall clock or kills its

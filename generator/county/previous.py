@@ -12,7 +12,7 @@ from ..check.parse import parse
 from ..errors import NianbaoError
 from ..formats.inputs import read_input
 from .roster import Roster, Unit, make_roster, normalise_name
-from .workers import Failure, Supervisor
+from .workers import Failure, Supervisor, die_with_parent
 
 T = TypeVar("T")
 SECONDS = 300.0  # reading one of last year's inputs (a long published PDF among them)
@@ -70,7 +70,7 @@ class PreviousIndex:
 def index_previous(paths: list[Path], jobs: int = 1) -> PreviousIndex:
     """Read last year's inputs (in worker processes when jobs > 1) and keep one per unit, the newest."""
     if jobs > 1 and len(paths) > 1:
-        supervisor: Supervisor[Seen | str] = Supervisor(see, (), jobs, SECONDS)
+        supervisor: Supervisor[Seen | str] = Supervisor(see, (), jobs, SECONDS, die_with_parent)
         results: list[Seen | str] = [
             item.reason if isinstance(item, Failure) else item for item in supervisor.run(paths)
         ]

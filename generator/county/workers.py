@@ -134,7 +134,10 @@ class Supervisor(Generic[R]):
 
 
 def die_with_parent() -> None:
-    """On Linux, have the kernel stop this worker when the bulk process dies (even by SIGKILL): no orphans."""
+    """On Linux, have the kernel stop this worker when the bulk process dies (even by SIGKILL): no orphans.
+    Ctrl-C reaches the whole process group: the parent alone handles it (it stops the workers), so a worker
+    never prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
