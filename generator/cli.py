@@ -662,6 +662,33 @@ def rollup_command(
 
 
 @cli.group()
+def roster() -> None:
+    """应报送单位的名单：生成空白名单，供 bulk --roster 核对谁未报送、谁报送了多份。
+
+    \b
+    例：nianbao roster new 名单.xlsx
+        nianbao bulk 收到的年报 -o 生成的报告 --roster 名单.xlsx
+    """
+
+
+@roster.command("new")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@FORCE_OPTION
+def roster_new(out: Path, force: bool) -> None:
+    """生成空白名单（.xlsx）：每行一个单位，填写机关全称，机关类型和联系人可不填。
+
+    \b
+    例：nianbao roster new 名单.xlsx
+    """
+    from .county.roster import write_blank_roster
+
+    with cannot_run_on_error():
+        refuse_to_replace(out, force)
+        write_blank_roster(out)
+    click.echo(f"已生成名单：{out}")
+
+
+@cli.group()
 def template() -> None:
     """Word 模板：导出默认模板以便修改，检查自定义模板。
 

@@ -294,7 +294,8 @@ def letter_docx(letter: Letter) -> bytes:
             start, end = text.index("<w:body>") + len("<w:body>"), text.rindex("<w:sectPr")
             entries.append(compress(name, (text[:start] + _body(letter) + text[end:]).encode("utf-8")))
         elif name == CORE:
-            entries.append(compress(name, core_properties(data, letter.title, "nianbao", build_time())))
+            title = _ILLEGAL_XML.sub("", letter.title)
+            entries.append(compress(name, core_properties(data, title, "nianbao", build_time())))
         else:
             entries.append(ready)
     return build_zip(entries)
