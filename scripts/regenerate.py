@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
 from generator.county.county_report import COUNTY_TEMPLATE, build_county_template  # noqa: E402
+from county_samples import write_county_samples  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402
@@ -224,6 +225,7 @@ def main() -> None:
         write_contract(ROOT),
         *write_inputs(ROOT / "inputs"),
         *write_samples(ROOT / "samples", template),
+        *write_county_samples(ROOT / "samples"),
     ]
     for path in paths:
         print(path.relative_to(ROOT))

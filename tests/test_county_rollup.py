@@ -29,7 +29,9 @@ def unit(name: str, **values: object) -> object:
 
 
 def test_of_two_inputs_of_one_unit_the_later_date_counts_and_it_is_said(tmp_path: Path) -> None:
-    first = write_xlsx(tmp_path / "a.xlsx", unit("甲镇人民政府", date=dt.date(2022, 1, 25), **{"proactive.licensing": 7}))
+    first = write_xlsx(
+        tmp_path / "a.xlsx", unit("甲镇人民政府", date=dt.date(2022, 1, 25), **{"proactive.licensing": 7})
+    )
     second = write_json(tmp_path / "b.json", unit("甲镇政府", date=dt.date(2022, 1, 10), **{"proactive.licensing": 3}))
     rolled = roll_up([first, second], "某县")
     assert rolled.included == (first,)
@@ -56,16 +58,39 @@ def county(runner: CliRunner, tmp_path: Path) -> tuple[Path, Path]:
     source, out = tmp_path / "in", tmp_path / "out"
     source.mkdir()
     out.mkdir()
-    write_xlsx(source / "a.xlsx", unit("甲镇人民政府", **{"requests.new.natural_person": 6, "requests.granted.natural_person": 6}))
-    write_xlsx(source / "b.xlsx", unit("乙镇人民政府", **{"requests.new.commercial": 2, "requests.unable.not_held.commercial": 2}))
+    write_xlsx(
+        source / "a.xlsx",
+        unit("甲镇人民政府", **{"requests.new.natural_person": 6, "requests.granted.natural_person": 6}),
+    )
+    write_xlsx(
+        source / "b.xlsx",
+        unit("乙镇人民政府", **{"requests.new.commercial": 2, "requests.unable.not_held.commercial": 2}),
+    )
     write_json(source / "c.json", unit("某县丙局", **{"appeals.review.upheld": 1, "proactive.fees": 0.25}))
     (source / "d.xlsx").write_bytes((ROOT / "inputs" / "seed-as-printed.xlsx").read_bytes())
     last = tmp_path / "last"
     last.mkdir()
-    write_xlsx(last / "a.xlsx", unit("甲镇人民政府", year=2020, date=dt.date(2021, 1, 20), **{"requests.new.natural_person": 2, "requests.granted.natural_person": 2}))
+    write_xlsx(
+        last / "a.xlsx",
+        unit(
+            "甲镇人民政府",
+            year=2020,
+            date=dt.date(2021, 1, 20),
+            **{"requests.new.natural_person": 2, "requests.granted.natural_person": 2},
+        ),
+    )
     result = runner.invoke(
         cli,
-        ["rollup", str(source), "-o", str(out / "全县.xlsx"), "-o", str(out / "全县.json"), "--previous-dir", str(last)],
+        [
+            "rollup",
+            str(source),
+            "-o",
+            str(out / "全县.xlsx"),
+            "-o",
+            str(out / "全县.json"),
+            "--previous-dir",
+            str(last),
+        ],
     )
     assert result.exit_code == 0, result.output
     return source, out
@@ -111,7 +136,7 @@ def test_the_analysis_sheet_holds_native_charts_of_its_tables(county: tuple[Path
     assert len(charts) == 3  # requests by unit, results by kind, last year against this year
     titles = [re.findall(r"<a:t>([^<]+)</a:t>", text)[0] for text in xml.values()]
     assert titles == ["各单位新收申请和办结", "办理结果", "与上年对比"]
-    assert "<barDir val=\"bar\"/>" in xml[charts[0]]
+    assert '<barDir val="bar"/>' in xml[charts[0]]
     assert "'分析'!$B$" in xml[charts[0]]  # drawn from the table beside it
     sheet = openpyxl.load_workbook(out / "全县.xlsx")[rollup_book.ANALYSIS]
     values = [tuple(value for value in row if value is not None) for row in sheet.iter_rows(values_only=True)]
@@ -122,7 +147,13 @@ def test_the_analysis_sheet_holds_native_charts_of_its_tables(county: tuple[Path
 
 
 def test_requests_by_unit_keeps_the_largest_and_sums_the_rest() -> None:
-    units = [(Path(f"{i}.xlsx"), unit(f"第{i}镇", **{"requests.new.natural_person": i, "requests.granted.natural_person": i})) for i in range(40)]
+    units = [
+        (
+            Path(f"{i}.xlsx"),
+            unit(f"第{i}镇", **{"requests.new.natural_person": i, "requests.granted.natural_person": i}),
+        )
+        for i in range(40)
+    ]
     rows = rollup_book.requests_by_unit(units)  # type: ignore[arg-type]
     assert len(rows) == rollup_book.UNITS_SHOWN
     assert rows[0] == ("第39镇", 39, 39)

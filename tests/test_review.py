@@ -56,7 +56,9 @@ def test_the_letter_names_unit_file_and_each_problem_with_its_cell_and_fix(tmp_p
 def test_the_docx_says_the_same_as_the_text(tmp_path: Path) -> None:
     path = late_and_wrong(tmp_path)
     result = load(path).result
-    document = docx.Document(io.BytesIO(review.review_docx("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx")))
+    document = docx.Document(
+        io.BytesIO(review.review_docx("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx"))
+    )
     paragraphs = [p.text for p in document.paragraphs if p.text]
     assert paragraphs[0] == "关于甲镇人民政府2021年\n政府信息公开工作年度报告的退回意见"
     assert paragraphs[1] == "甲镇人民政府："
@@ -73,7 +75,9 @@ def test_nothing_to_send_back_for_a_clean_report_or_one_read_from_a_published_pa
     clean = load(write_xlsx(tmp_path / "a.xlsx", valid_report())).result
     assert clean.issues == ()
     assert not review.needs_letter(clean)
-    notice = next(t for t in ALL_TYPES if t.code == "report-source").in_document("format", "输入文件", "a.docx", kind="Word")
+    notice = next(t for t in ALL_TYPES if t.code == "report-source").in_document(
+        "format", "输入文件", "a.docx", kind="Word"
+    )
     assert not review.needs_letter(CheckResult((notice,)))  # how nianbao read it is no problem of the unit
 
 
@@ -112,7 +116,9 @@ def test_check_mark_puts_each_problem_at_its_cell(runner: CliRunner, tmp_path: P
     assert listing.title == schema.SHEET_MARKS
     links = {row[3].value: row[3].hyperlink.location for row in listing.iter_rows(min_row=2) if row[3].hyperlink}
     assert links == {date.cell: f"'{date.sheet}'!{date.cell}", total.cell: f"'{total.sheet}'!{total.cell}"}
-    assert load(out).result.flatten("code", "cell") == load(path).result.flatten("code", "cell")  # same problems, no more
+    assert load(out).result.flatten("code", "cell") == load(path).result.flatten(
+        "code", "cell"
+    )  # same problems, no more
 
 
 def test_marking_a_marked_copy_again_removes_the_marks_of_problems_fixed(runner: CliRunner, tmp_path: Path) -> None:

@@ -203,7 +203,9 @@ def test_bulk_with_a_roster_lists_missing_unknown_and_twice(runner: CliRunner, t
     write_xlsx(source / "c.xlsx", unit("城关乡人民政府"))
     write_xlsx(source / "d.xlsx", unit("新绛县三泉镇人民政府"))
     roster = tmp_path / "名单.csv"
-    roster.write_text("机关全称,机关类型,联系人\n城关镇人民政府,,\n三泉镇人民政府,,\n某县教育局,政府部门,赵六\n", "utf-8")
+    roster.write_text(
+        "机关全称,机关类型,联系人\n城关镇人民政府,,\n三泉镇人民政府,,\n某县教育局,政府部门,赵六\n", "utf-8"
+    )
     result = runner.invoke(cli, ["bulk", str(source), "-o", str(out), "--roster", str(roster), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     rows = {row["文件"] or row["机关"]: row for row in summary_rows(out)}

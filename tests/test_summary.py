@@ -21,7 +21,11 @@ from generator.county.figures import KEY_FIGURES, change, unusual, unusual_chang
 from generator.county.progress import Progress
 from generator.model import with_values
 
-FIGURES = {"requests.new.natural_person": 4, "requests.granted.natural_person": 3, "requests.carried_forward.natural_person": 1}
+FIGURES = {
+    "requests.new.natural_person": 4,
+    "requests.granted.natural_person": 3,
+    "requests.carried_forward.natural_person": 1,
+}
 
 
 def unit(name: str, **values: object) -> object:
@@ -36,7 +40,7 @@ def run(runner: CliRunner, tmp_path: Path) -> Path:
     write_xlsx(source / "a.xlsx", unit("甲镇人民政府", **FIGURES, **{"proactive.fees": 1.5}))
     write_xlsx(source / "b.xlsx", unit("某县乙局", date=dt.date(2022, 2, 10)))  # a department: due 31 January
     shutil.copy(ROOT / "inputs" / "seed-as-printed.xlsx", source / "c.xlsx")
-    write_json(source / "d.json", unit("=HYPERLINK(\"http://x\")"))
+    write_json(source / "d.json", unit('=HYPERLINK("http://x")'))
     runner.invoke(cli, ["bulk", str(source), "-o", str(out), "--jobs", "1"])
     return out
 
@@ -50,7 +54,10 @@ def test_the_summary_prints_landscape_one_page_wide_with_its_header_on_every_pag
     sheet = openpyxl.load_workbook(run / "汇总.xlsx")["汇总"]
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) in (9, 8)  # A4, or A3 when A4 would shrink the text too far
-    widths = sum(sheet.column_dimensions[c].width for c in (openpyxl.utils.get_column_letter(i) for i in range(1, sheet.max_column + 1)))
+    widths = sum(
+        sheet.column_dimensions[c].width
+        for c in (openpyxl.utils.get_column_letter(i) for i in range(1, sheet.max_column + 1))
+    )
     capacity = summary.PAGE_CAPACITY[int(sheet.page_setup.paperSize)]
     assert int(sheet.page_setup.scale) <= 100 * capacity / widths  # all columns on one page's width
     assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -108,19 +115,30 @@ def test_key_figures_date_and_late_flag_in_both_files(run: Path) -> None:
     assert table["a.xlsx"]["成文日期"] == "2022-01-20"
     assert (a["逾期"], book["b.xlsx"]["逾期"]) == (None, "逾期")
     assert table["b.xlsx"]["逾期"] == "逾期"
-    assert table["d.json"]["机关"] == "'=HYPERLINK(\"http://x\")"  # neutralised in both
-    assert book["d.json"]["机关"] == "'=HYPERLINK(\"http://x\")"
+    assert table["d.json"]["机关"] == '\'=HYPERLINK("http://x")'  # neutralised in both
+    assert book["d.json"]["机关"] == '\'=HYPERLINK("http://x")'
 
 
 def test_year_on_year_against_last_years_folder(runner: CliRunner, tmp_path: Path) -> None:
     source, last, out = tmp_path / "in", tmp_path / "last", tmp_path / "out"
     source.mkdir()
     last.mkdir()
-    now = {"requests.carried_over.natural_person": 1, "requests.new.natural_person": 29, "requests.granted.natural_person": 30}
+    now = {
+        "requests.carried_over.natural_person": 1,
+        "requests.new.natural_person": 29,
+        "requests.granted.natural_person": 30,
+    }
     write_xlsx(source / "a.xlsx", unit("甲镇人民政府", **now))
-    write_xlsx(source / "b.xlsx", unit("某县乙局", **{"requests.carried_over.natural_person": 2, "requests.granted.natural_person": 2}))
+    write_xlsx(
+        source / "b.xlsx",
+        unit("某县乙局", **{"requests.carried_over.natural_person": 2, "requests.granted.natural_person": 2}),
+    )
     write_xlsx(source / "c.xlsx", unit("丙镇人民政府"))
-    before = {"requests.new.natural_person": 5, "requests.granted.natural_person": 4, "requests.carried_forward.natural_person": 1}
+    before = {
+        "requests.new.natural_person": 5,
+        "requests.granted.natural_person": 4,
+        "requests.carried_forward.natural_person": 1,
+    }
     write_xlsx(last / "甲.xlsx", unit("甲镇政府", year=2020, date=dt.date(2021, 1, 20), **before))  # another spelling
     write_json(last / "乙.json", unit("某县乙局", year=2020, date=dt.date(2021, 1, 20)))  # carried forward 0, not 2
     write_json(last / "乙-早.json", unit("某县乙局", year=2020, date=dt.date(2021, 1, 5)))  # an older copy
@@ -133,13 +151,21 @@ def test_year_on_year_against_last_years_folder(runner: CliRunner, tmp_path: Pat
     assert rows["b.xlsx"]["状态"] == "有错误"  # as check --previous: 上年结转 must be last year's 结转
     assert "上年报告“四、结转下年度继续办理”为 0" in rows["b.xlsx"]["问题"]
     assert (rows["c.xlsx"]["上年文件"], rows["c.xlsx"]["上年结转"], rows["c.xlsx"]["同比·新收申请"]) == ("", "", "")
-    assert "上年文件“乙-早.json”与“乙.json”是同一单位，用后者核对（成文日期 2021-01-20 晚于 2021-01-05）" in result.stderr
+    assert (
+        "上年文件“乙-早.json”与“乙.json”是同一单位，用后者核对（成文日期 2021-01-20 晚于 2021-01-05）" in result.stderr
+    )
     book = rows_of(openpyxl.load_workbook(out / "汇总.xlsx")["汇总"])
     assert book["a.xlsx"]["同比·新收申请"] == pytest.approx(4.8)
 
 
 def test_the_change_rule_of_a_third_party_checker() -> None:
-    assert (unusual(6, 1), unusual(5, 1), unusual(1, 5), unusual(0, 1), unusual(9, 0)) == (True, False, False, True, False)
+    assert (unusual(6, 1), unusual(5, 1), unusual(1, 5), unusual(0, 1), unusual(9, 0)) == (
+        True,
+        False,
+        False,
+        True,
+        False,
+    )
     assert change(3, 2) == 0.5
     assert change(3, 0) is None
     figures = (0,) * len(KEY_FIGURES)

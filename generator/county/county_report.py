@@ -44,7 +44,7 @@ def county_template_path() -> Path:
     return Path(__file__).resolve().parents[2] / "templates" / COUNTY_TEMPLATE
 
 
-APPENDIX_COLUMNS = (("序号", 12), ("单位", 62), *((figure.heading, 17) for figure in KEY_FIGURES), ("成文日期", 30))
+APPENDIX_COLUMNS = (("序号", 12), ("单位", 57), *((figure.heading, 17) for figure in KEY_FIGURES), ("成文日期", 35))
 
 
 def build_county_template(path: Path | io.BytesIO) -> None:
