@@ -486,20 +486,24 @@ def bulk_command(
             require_libreoffice()
         _template(template_path)
         out_dir.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out_dir)  # left by a run that was killed: never those of a run still going
+        for folder in (out_dir, out_dir / bulk.REVIEW_FOLDER):  # left by a run that was killed, not a live one's
+            if folder.is_dir():
+                remove_leftovers(folder)
         paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve())
         others = bulk.unprocessed(input_dir, recursive, exclude=out_dir.resolve())
         if not paths:
             raise NianbaoError(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
-        context, previous_notes = bulk.prepare_context(roster_path, previous_dir, mark, recursive, workers)
+        context, previous_notes = bulk.prepare_context(roster_path, previous_dir, mark, recursive, workers, out_dir)
     outcomes = bulk.run(paths, template_path, workers, bulk.Outputs(pdf, html, package), context=context)
     with progress_line(len(paths), "生成中", quiet) as step:
         try:
             with cannot_run_on_error(), stopped_by_sigterm():
                 rows = bulk.write_outcomes(outcomes, out_dir, lambda row: step(row.file.name))
         except (KeyboardInterrupt, Terminated) as exc:
-            outcomes.close()  # the workers stopped now
+            outcomes.close()  # the workers stopped now: the letters they left half-placed are of dead processes
             remove_leftovers(out_dir, only_this_process=True)
+            if (out_dir / bulk.REVIEW_FOLDER).is_dir():
+                remove_leftovers(out_dir / bulk.REVIEW_FOLDER)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
             exit_now(143 if isinstance(exc, Terminated) else 130)
     with cannot_run_on_error():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -74,6 +75,7 @@ SUMMARY, LETTER, ROLLUP, REPORT = (
     "county-rollup.xlsx",
     "county-report.docx",
 )
+SAMPLE_EPOCH = 1643158800  # 2022-01-26 09:00 Beijing: the docProps of the samples' DOCX
 DIGEST = "county.sha256"  # of the files the PNG previews were made from
 VOLATILE = {"docProps/core.xml"}  # openpyxl writes the time of saving
 
@@ -136,8 +138,20 @@ def _typed_over_total(path: Path) -> None:
 
 
 def write_county_samples(folder: Path, previews: bool = True) -> list[Path]:
-    """The county samples into `folder` (and their PNG pages with `previews`)."""
+    """The county samples into `folder` (and their PNG pages with `previews`); the DOCX made at a fixed time."""
     folder.mkdir(parents=True, exist_ok=True)
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(SAMPLE_EPOCH)
+    try:
+        return _write_county_samples(folder, previews)
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _write_county_samples(folder: Path, previews: bool) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="nianbao-county-") as temporary:
         root = Path(temporary)
         this, last, roster = write_inputs(root)

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from county_samples import write_county_samples  # noqa: E402
+
 from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
 from generator.county.county_report import COUNTY_TEMPLATE, build_county_template  # noqa: E402
-from county_samples import write_county_samples  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402

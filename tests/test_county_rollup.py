@@ -108,7 +108,7 @@ def test_the_detail_sheet_totals_equal_the_roll_up(county: tuple[Path, Path]) ->
     assert set(totals) == {field.path for field in rollup_book.FIGURE_FIELDS}
     for path, value in totals.items():
         assert value == pytest.approx(float(summed[path])), path  # type: ignore[arg-type]
-    units = [row for row in detail.iter_rows(min_row=rollup_book.DETAIL_HEADER_ROWS + 1, values_only=True)]
+    units = list(detail.iter_rows(min_row=rollup_book.DETAIL_HEADER_ROWS + 1, values_only=True))
     assert [row[1] for row in units] == ["甲镇人民政府", "乙镇人民政府", "某县丙局", "合计"]
     column = [detail.cell(rollup_book.DETAIL_HEADER_ROWS, c).value for c in range(1, detail.max_column + 1)]
     new = column.index("requests.new.total")

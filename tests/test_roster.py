@@ -100,7 +100,7 @@ def test_a_name_that_could_be_two_units_is_not_matched() -> None:
 
 
 def test_two_rows_naming_one_unit_are_refused() -> None:
-    with pytest.raises(NianbaoError, match="第 2 行.*第 5 行.*是同一单位"):
+    with pytest.raises(NianbaoError, match=r"第 2 行.*第 5 行.*是同一单位"):
         rs.make_roster([rs.Unit("城关镇人民政府", row=2), rs.Unit("城关镇政府", row=5)], "名单.xlsx")
 
 

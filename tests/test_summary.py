@@ -107,7 +107,7 @@ def test_links_to_each_input_report_and_letter(run: Path) -> None:
 def test_key_figures_date_and_late_flag_in_both_files(run: Path) -> None:
     book = rows_of(openpyxl.load_workbook(run / "汇总.xlsx")["汇总"])
     table = {row["文件"]: row for row in csv.DictReader(io.StringIO((run / "汇总.csv").read_text("utf-8-sig")))}
-    assert list(table["a.xlsx"]) == [cell for cell in summary.SUMMARY_COLUMNS]  # the same columns
+    assert tuple(table["a.xlsx"]) == summary.SUMMARY_COLUMNS  # the same columns
     a = book["a.xlsx"]
     assert [a[figure.heading] for figure in KEY_FIGURES] == [0, 0, 4, 3, 1, 0, 0, 1.5]
     assert [table["a.xlsx"][figure.heading] for figure in KEY_FIGURES] == ["0", "0", "4", "3", "1", "0", "0", "1.5"]

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from ..check.load import Checked, check_parsed
 from ..check.parse import parse
 from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
-from ..files import write_bytes, write_text
+from ..files import TEMP_SUFFIX, explain, temporary_prefix, write_bytes, write_text
 from ..formats.inputs import read_input
 from ..formats.sniff import InputFormat
 from ..issues import CARRIED_OVER_MISMATCH, CheckResult
@@ -161,7 +162,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
     letter = review.letter(
         unit, path.name, result, report.year, review.marked_name(unit, report.year) if marked else ""
     )
-    return replace(outcome, letter=letter, returned=_returned(letter, marked))
+    return replace(outcome, letter=letter, returned=_returned(letter, marked, context))
 
 
 def _with_unit(outcome: Outcome, matched: Match | None) -> Outcome:
@@ -176,12 +177,38 @@ def _unreadable(path: Path, reason: str, context: Context) -> Outcome:
     matched = match_file_name(path.name, context.roster) if context.roster else None
     outcome = _with_unit(Outcome(path, CANNOT_READ, errors=1, messages=(reason,)), matched)
     letter = review.unreadable_letter(outcome.unit or path.stem, path.name, reason)
-    return replace(outcome, letter=letter, returned=_returned(letter, b""))
+    return replace(outcome, letter=letter, returned=_returned(letter, b"", context))
 
 
-def _returned(letter: review.Letter, marked: bytes) -> tuple[tuple[str, bytes], ...]:
-    files = [(".docx", review.letter_docx(letter)), (".txt", review.letter_text(letter).encode("utf-8"))]
-    return (*files, (".xlsx", marked)) if marked else tuple(files)
+def _returned(letter: review.Letter, marked: bytes, context: Context) -> tuple[tuple[str, bytes | str], ...]:
+    """The letter (.docx, .txt) and the marked copy: written here under temporary names when the run has a
+    letters folder (the writer only renames them: many letters are written in parallel), else their bytes."""
+    files: list[tuple[str, bytes | str]] = [
+        (".docx", review.letter_docx(letter)),
+        (".txt", review.letter_text(letter).encode("utf-8")),
+    ]
+    if marked:
+        files.append((".xlsx", marked))
+    if context.review_dir is None:
+        return tuple(files)
+    try:
+        context.review_dir.mkdir(exist_ok=True)
+        return tuple((suffix, _stage(context.review_dir, data)) for suffix, data in files if isinstance(data, bytes))
+    except OSError:
+        return tuple(files)  # the writer writes them, and says why it cannot
+
+
+def _stage(folder: Path, data: bytes) -> str:
+    """`data` in a new temporary file of this process in `folder` (left for the writer to rename)."""
+    temporary = folder / f"{temporary_prefix('letter')}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+    return str(temporary)
 
 
 def _last_year(agency: str, matched: Match | None, context: Context) -> tuple[Path | None, Report | None, str]:
@@ -290,12 +317,11 @@ def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable
 
 
 def _write_returned(out_dir: Path, outcome: Outcome, taken: set[str]) -> tuple[str, ...]:
-    """Write an input's 退回意见 (.docx and .txt, named after the unit) and its marked copy into 退回意见/;
-    their paths relative to out_dir. A second letter to one unit gets a number; the letter names its copy."""
+    """Put an input's 退回意见 (.docx and .txt, named after the unit) and its marked copy in 退回意见/; their
+    paths relative to out_dir. A second letter to one unit gets a number; the letter names its copy."""
     letter = outcome.letter
     assert letter is not None
     folder = out_dir / REVIEW_FOLDER
-    folder.mkdir(exist_ok=True)
     files = dict(outcome.returned)
     docx_name = unique_name(review.letter_file_name(letter.unit, letter.year) + ".docx", taken)
     text_name = str(Path(docx_name).with_suffix(".txt"))
@@ -305,11 +331,35 @@ def _write_returned(out_dir: Path, outcome: Outcome, taken: set[str]) -> tuple[s
         names[".xlsx"] = unique_name(letter.marked, taken)
         if names[".xlsx"] != letter.marked:  # renamed: the letter must name the copy it comes with
             letter = replace(letter, marked=names[".xlsx"])
-            files[".docx"] = review.letter_docx(letter)
-            files[".txt"] = review.letter_text(letter).encode("utf-8")
-    for suffix, name in names.items():
-        write_bytes(folder / name, files[suffix])
+            for suffix, data in ((".docx", review.letter_docx(letter)), (".txt", review.letter_text(letter))):
+                _discard(files[suffix])
+                files[suffix] = data if isinstance(data, bytes) else data.encode("utf-8")
+    try:
+        for suffix, name in names.items():
+            _place(files.pop(suffix), folder / name)
+    finally:
+        for left in files.values():
+            _discard(left)
     return tuple(f"{REVIEW_FOLDER}/{name}" for name in names.values())
+
+
+def _place(content: bytes | str, target: Path) -> None:
+    """Write the bytes to `target`, or rename the temporary file a worker wrote them to."""
+    if isinstance(content, bytes):
+        target.parent.mkdir(exist_ok=True)
+        write_bytes(target, content)
+        return
+    try:
+        os.replace(content, target)
+    except OSError as exc:
+        _discard(content)
+        raise NianbaoError(f"无法写入“{target}”：{explain(exc)}。") from exc
+
+
+def _discard(content: bytes | str) -> None:
+    if isinstance(content, str):
+        with contextlib.suppress(OSError):
+            os.unlink(content)
 
 
 def _write_report(out_dir: Path, name: str, outcome: Outcome) -> tuple[str, ...]:
@@ -329,17 +379,23 @@ def _index_row(row: Outcome) -> IndexRow:
 
 
 def prepare_context(
-    roster_path: Path | None, previous_dir: Path | None, mark: bool, recursive: bool = False, jobs: int = 1
+    roster_path: Path | None,
+    previous_dir: Path | None,
+    mark: bool,
+    recursive: bool = False,
+    jobs: int = 1,
+    out_dir: Path | None = None,
 ) -> tuple[Context, tuple[str, ...]]:
-    """The roster read and last year's inputs indexed by unit (NianbaoError when either cannot be used);
-    the notes on last year's inputs (unreadable, duplicates) to tell the user."""
+    """The roster read and last year's inputs indexed by unit (NianbaoError when either cannot be used), and
+    the letters folder in `out_dir`; the notes on last year's inputs (unreadable, duplicates) to tell the user."""
     roster = read_roster(roster_path) if roster_path is not None else None
+    review_dir = out_dir / REVIEW_FOLDER if out_dir is not None else None
     if previous_dir is None:
-        return Context(roster, mark=mark), ()
+        return Context(roster, mark=mark, review_dir=review_dir), ()
     if not previous_dir.is_dir():
         raise NianbaoError(f"找不到上年年报的文件夹“{previous_dir}”。")
     index = index_previous(discover(previous_dir, recursive), jobs)
-    return Context(roster, index.roster, index.files, mark), index.notes
+    return Context(roster, index.roster, index.files, mark, review_dir), index.notes
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,12 +37,14 @@ class Outputs:
 @dataclass(frozen=True, slots=True)
 class Context:
     """What every input of a run is checked against: the county's roster, last year's inputs (a roster of
-    last year's units whose `row` numbers `previous_files` from 1), and whether to mark workbook copies."""
+    last year's units whose `row` numbers `previous_files` from 1), whether to mark workbook copies, and where
+    the letters go."""
 
     roster: Roster | None = None
     previous: Roster | None = None
     previous_files: tuple[Path, ...] = ()
     mark: bool = False
+    review_dir: Path | None = None  # where workers write the 退回意见 under temporary names (None: as bytes)
 
     def previous_file(self, unit_row: int) -> Path:
         """Last year's input of a unit of `previous`."""
@@ -74,7 +76,9 @@ class Outcome:
     previous_figures: tuple[Figure, ...] = ()
     carried_over: str = ""  # 上年结转 against last year's 结转下年度: 相符 / 不符 ("" without last year's)
     letter: Letter | None = field(default=None, repr=False)  # the 退回意见, when there is anything to send back
-    returned: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)  # its .docx, .txt, the marked .xlsx
+    # the letter's .docx and .txt and the marked .xlsx, by suffix: their bytes, or the temporary file (str) a
+    # worker wrote them to in Context.review_dir, for the writer to rename
+    returned: tuple[tuple[str, bytes | str], ...] = field(default=(), repr=False)
     review_files: tuple[str, ...] = ()  # those written, relative to the output folder
 
     @property

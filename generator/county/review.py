@@ -4,17 +4,12 @@ as plain text and as a short DOCX."""
 from __future__ import annotations
 
 import functools
-import io
 import re
-import zipfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..issues import CheckResult, Issue, Severity
-
-if TYPE_CHECKING:
-    from ..publish.zipwrite import Entry
+from ..publish.zipwrite import Entry, build_zip, compress
 
 # Warnings about how nianbao read or published the report, not about the unit's data: never a reason to send
 # a report back, and left out of the letter.
@@ -189,33 +184,74 @@ def review_docx(unit: str, file: str, result: CheckResult, year: int | None = No
 COLUMNS = (("序号", 12), ("类别", 12), ("位置", 38), ("问题", 60), ("修改意见", 50))  # relative widths
 TYPE_WIDTH_TWIPS = 9638  # 170 mm: A4 less 20 mm margins
 TITLE_CHARACTERS = 24  # 2号 characters on one line of the 170 mm type area, and some room
+BODY_FACE, TITLE_FACE, LATIN_FACE = "仿宋", "黑体", "Times New Roman"  # on every Windows PC; no GB2312 faces needed
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-@functools.cache
-def _base_parts() -> tuple[tuple[str, bytes], ...]:
-    """The parts of an empty letter (styles with the report's faces, A4 with 20 mm margins), made once per
-    process with python-docx; a letter replaces only its body, so each costs a millisecond, not twenty."""
-    from docx import Document
-    from docx.shared import Mm, Pt
-    from docx.styles.style import ParagraphStyle
-
-    from ..publish import layout
-    from ..publish.default_template import finish_package, set_fonts
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin = section.bottom_margin = Mm(25)
-    normal = document.styles["Normal"]
-    assert isinstance(normal, ParagraphStyle)
-    set_fonts(normal, layout.FANGSONG.name)
-    normal.font.size = Pt(14)
-    saved = io.BytesIO()
-    document.save(saved)
-    with zipfile.ZipFile(io.BytesIO(finish_package(saved.getvalue()))) as archive:
-        return tuple((name, archive.read(name)) for name in archive.namelist())
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# A letter is a handful of parts written here: no python-docx in the bulk workers (its import and memory for
+# every worker), a millisecond a letter.
+_STATIC_PARTS = (
+    (
+        "[Content_Types].xml",
+        _HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        '<Override PartName="/word/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>',
+    ),
+    (
+        "_rels/.rels",
+        _HEAD + f'<Relationships xmlns="{_PACKAGE}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="word/document.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+        'core-properties" Target="docProps/core.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'extended-properties" Target="docProps/app.xml"/></Relationships>',
+    ),
+    (
+        "word/_rels/document.xml.rels",
+        _HEAD + f'<Relationships xmlns="{_PACKAGE}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>',
+    ),
+    (
+        "word/styles.xml",
+        _HEAD + f'<w:styles xmlns:w="{_W}"><w:docDefaults><w:rPrDefault><w:rPr>'
+        f'<w:rFonts w:ascii="{LATIN_FACE}" w:hAnsi="{LATIN_FACE}" w:eastAsia="{BODY_FACE}" w:cs="{LATIN_FACE}"/>'
+        '<w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr>'
+        "</w:pPrDefault></w:docDefaults>"
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr>'
+        '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/>'
+        '<w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
+        '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr><w:tblPr><w:tblBorders>'
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + "</w:tblBorders></w:tblPr></w:style></w:styles>",
+    ),
+    (
+        "docProps/app.xml",
+        _HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>nianbao</Application></Properties>",
+    ),
+)
+_SECTION = (  # A4 portrait, 20 mm left and right, 25 mm top and bottom
+    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1417" w:right="1134" w:bottom="1417" w:left="1134" w:header="851" w:footer="992" w:gutter="0"/>'
+    "</w:sectPr>"
+)
 
 
 def _title_lines(letter: Letter) -> tuple[str, ...]:
@@ -269,44 +305,44 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     )
 
 
-def _body(letter: Letter) -> str:
-    from ..publish import layout
-
-    lines = _title_lines(letter)
-    title = _run("\n".join(lines), 18, face=layout.XIAOBIAOSONG.name)
+def _document(letter: Letter) -> str:
+    title = _run("\n".join(_title_lines(letter)), 18, face=TITLE_FACE)
     parts = [_paragraph(title, centre=True), _paragraph(_run(f"{letter.unit}："))]
     parts += [_paragraph(_run(text), indent=True) for text in (_opening(letter), _marked_note(letter)) if text]
     rows = [tuple(heading for heading, _ in COLUMNS)]
     rows += [(str(n), p.severity, p.place, p.text, p.fix) for n, p in enumerate(letter.problems, start=1)]
     parts += [_table(rows), "<w:p/>"]
-    return "".join(parts)
+    return f'{_HEAD}<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>{"".join(parts)}{_SECTION}</w:body></w:document>'
+
+
+def _core(title: str, when: str) -> str:
+    return (
+        f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_text(title)}</dc:title><dc:creator>nianbao</dc:creator><cp:lastModifiedBy>nianbao"
+        "</cp:lastModifiedBy><dc:language>zh-CN</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
+    )
+
+
+@functools.cache
+def _static_entries() -> tuple[Entry, ...]:
+    """The parts every letter shares, deflated once."""
+    return tuple(compress(name, text.encode("utf-8")) for name, text in _STATIC_PARTS)
 
 
 def letter_docx(letter: Letter) -> bytes:
     """The letter as a short DOCX: title, salutation, what was received, a table of the problems (A4 portrait)."""
-    from ..publish.properties import CORE, build_time, core_properties
-    from ..publish.zipwrite import build_zip, compress
+    from ..publish.properties import build_time, w3cdtf
 
-    entries = []
-    for (name, data), ready in zip(_base_parts(), _compressed_parts(), strict=True):
-        if name == "word/document.xml":
-            text = data.decode("utf-8")
-            start, end = text.index("<w:body>") + len("<w:body>"), text.rindex("<w:sectPr")
-            entries.append(compress(name, (text[:start] + _body(letter) + text[end:]).encode("utf-8")))
-        elif name == CORE:
-            title = _ILLEGAL_XML.sub("", letter.title)
-            entries.append(compress(name, core_properties(data, title, "nianbao", build_time())))
-        else:
-            entries.append(ready)
+    entries = [
+        *_static_entries(),
+        compress("word/document.xml", _document(letter).encode("utf-8")),
+        compress("docProps/core.xml", _core(letter.title, w3cdtf(build_time())).encode("utf-8")),
+    ]
     return build_zip(entries)
-
-
-@functools.cache
-def _compressed_parts() -> tuple[Entry, ...]:
-    """The base parts deflated once: most of them are the same in every letter."""
-    from ..publish.zipwrite import compress
-
-    return tuple(compress(name, data) for name, data in _base_parts())
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')

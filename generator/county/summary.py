@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import math
 import os
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -78,14 +77,17 @@ class Where:
         return str(path.relative_to(self.folder)) if self.folder in path.parents else str(path)
 
     def link(self, path: str | Path) -> str:
-        """A link from the summary (in the output folder) to a file."""
+        """A link from the summary (in the output folder) to a file given as the user gave its folder."""
         if str(path) in ("", ".") or self.out_dir is None:
             return ""
-        target = Path(path) if Path(path).is_absolute() else self.out_dir / path
         try:
-            return Path(os.path.relpath(target.resolve(), self.out_dir.resolve())).as_posix()
+            return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.out_dir))).as_posix()
         except ValueError:  # another drive (Windows): an absolute link
-            return target.resolve().as_uri()
+            return Path(os.path.abspath(path)).as_uri()
+
+    def output_link(self, name: str) -> str:
+        """A link to a file written in the output folder (a report, a letter): its name there."""
+        return Path(name).as_posix() if name and self.out_dir is not None else ""
 
 
 def _review(row: Outcome, suffix: str) -> str:
@@ -123,7 +125,7 @@ def columns(shown: Shown, where: Where) -> list[Column]:
         Column("错误数", 4, lambda row: row.errors),
         Column("警告数", 4, lambda row: row.warnings),
         Column("问题", 38, lambda row: "\n".join(row.messages), wrap=True),
-        Column("报告文件", 12, lambda row: row.output, lambda row: where.link(row.output)),
+        Column("报告文件", 12, lambda row: row.output, lambda row: where.output_link(row.output)),
     ]
     if shown.roster:
         found.append(Column("名单单位", 12, _roster_cell, wrap=True))
@@ -140,11 +142,13 @@ def columns(shown: Shown, where: Where) -> list[Column]:
         found += [Column(f"同比·{name}", 6, _change(name), number_format="+0%;-0%;0%") for name in CHANGE_FIGURES]
         found.append(Column("异常变化", 15, _unusual, wrap=True))
     found.append(
-        Column("退回意见", 12, lambda row: _review(row, ".docx"), lambda row: where.link(_review(row, ".docx")))
+        Column("退回意见", 12, lambda row: _review(row, ".docx"), lambda row: where.output_link(_review(row, ".docx")))
     )
     if shown.mark:
         found.append(
-            Column("标注副本", 12, lambda row: _review(row, ".xlsx"), lambda row: where.link(_review(row, ".xlsx")))
+            Column(
+                "标注副本", 12, lambda row: _review(row, ".xlsx"), lambda row: where.output_link(_review(row, ".xlsx"))
+            )
         )
     return found
 
@@ -153,7 +157,9 @@ def text_lines(text: object, width: float) -> int:
     """How many lines a wrapped text takes in a column `width` units wide (CJK characters counted wide)."""
     lines = 0
     for line in str(text).split("\n"):
-        units = sum(WIDE if unicodedata.east_asian_width(char) in "WF" else NARROW for char in line)
+        # a character of three or four UTF-8 bytes is CJK (or wider): counting bytes is exact enough, and fast
+        wide = (len(line.encode("utf-8")) - len(line)) // 2
+        units = wide * WIDE + (len(line) - wide) * NARROW
         lines += max(1, math.ceil(units / max(width - 1, 1)))
     return lines
 
@@ -186,8 +192,9 @@ def summary_rows(
 ) -> list[list[object]]:
     """The rows of the summary table (values as the CSV holds them, before neutralising)."""
     table = []
+    chosen = columns(shown, Where(folder, out_dir))
     for index, row in enumerate(rows, start=1):
-        values = [column.value(row) for column in columns(shown, Where(folder, out_dir))]
+        values = [column.value(row) for column in chosen]
         values[0] = index
         table.append(values)
     return table
@@ -244,30 +251,41 @@ def _fill_of(row: Outcome) -> str | None:
 def _write_table(sheet: Any, chosen: list[Column], table: list[list[object]], rows: Sequence[Outcome]) -> None:
     """The summary sheet: headings, rows sized to their wrapped text, links, print settings."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 
     for index, column in enumerate(chosen, start=1):
         sheet.column_dimensions[_letter(index)].width = column.width
     total_width = sum(column.width for column in chosen)
     _print_setup(sheet, total_width, len(chosen), len(table) + 1)
-    font, bold, link_font = (
-        Font(size=10),
-        Font(size=10, bold=True),
-        Font(size=10, color=LINK_COLOUR, underline="single"),
-    )
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    fills = {colour: PatternFill("solid", fgColor=colour) for colour in (ERROR_FILL, WARNING_FILL, NOT_SENT_FILL)}
-    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    book = sheet.parent
+    names: dict[tuple[str, bool, str], str] = {}
+
+    def style(fill: str, link: bool, number_format: str) -> str:
+        """A named style per look: set by name, a cell's style costs a copy, not a hash of each part."""
+        key = (fill, link, number_format)
+        if key not in names:
+            names[key] = f"汇总{len(names) + 1}"
+            font = Font(size=10, color=LINK_COLOUR, underline="single") if link else Font(size=10)
+            named = NamedStyle(names[key], font=font, alignment=Alignment(wrap_text=True, vertical="top"))
+            if fill:
+                named.fill = PatternFill("solid", fgColor=fill)
+            if number_format:
+                named.number_format = number_format
+            book.add_named_style(named)
+        return names[key]
+
+    heading = NamedStyle("汇总表头", font=Font(size=10, bold=True), fill=PatternFill("solid", fgColor=HEADER_FILL))
+    heading.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    book.add_named_style(heading)
     sheet.row_dimensions[1].height = row_height([(column.heading, column.width) for column in chosen])
     heading_cells = []
     for column in chosen:
         cell = WriteOnlyCell(sheet, value=column.heading)
-        cell.font, cell.alignment, cell.fill = bold, centre, header_fill
+        cell.style = heading.name
         heading_cells.append(cell)
     sheet.append(heading_cells)
     for number, (values, row) in enumerate(zip(table, rows, strict=True), start=2):
-        fill = fills.get(_fill_of(row) or "")
+        fill = _fill_of(row) or ""
         sheet.row_dimensions[number].height = row_height(
             [(v, c.width) for v, c in zip(values, chosen, strict=True) if c.wrap]
         )
@@ -276,15 +294,10 @@ def _write_table(sheet: Any, chosen: list[Column], table: list[list[object]], ro
             cell = WriteOnlyCell(sheet, value=neutral(value))  # type: ignore[arg-type]  # numbers, text, dates only
             if isinstance(value, str):
                 cell.data_type = "s"  # a message starting with "=" is text, not a formula
-            cell.font, cell.alignment = font, wrap
-            if fill is not None:
-                cell.fill = fill
-            if column.number_format:
-                cell.number_format = column.number_format
             target = column.link(row) if column.link is not None and value else ""
             if target:
                 cell.hyperlink = target
-                cell.font = link_font
+            cell.style = style(fill, bool(target), column.number_format)
             cells.append(cell)
         sheet.append(cells)
 
