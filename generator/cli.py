@@ -491,6 +491,7 @@ def bulk_command(
                 remove_leftovers(folder)
         paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve())
         others = bulk.unprocessed(input_dir, recursive, exclude=out_dir.resolve())
+        paths, others = bulk.set_aside(paths, others, roster_path)
         if not paths:
             raise NianbaoError(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
         context, previous_notes = bulk.prepare_context(roster_path, previous_dir, mark, recursive, workers, out_dir)

@@ -229,6 +229,22 @@ def test_bulk_with_a_roster_lists_missing_unknown_and_twice(runner: CliRunner, t
     ]
 
 
+def test_a_roster_kept_in_the_input_folder_is_no_report(runner: CliRunner, tmp_path: Path) -> None:
+    source, out = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    write_xlsx(source / "a.xlsx", unit("城关镇人民政府"))
+    roster = source / "名单.xlsx"
+    book = rs.blank_roster_book()
+    book[rs.ROSTER_SHEET].append(["城关镇人民政府"])
+    book.save(roster)
+    result = runner.invoke(cli, ["bulk", str(source), "-o", str(out), "--roster", str(roster)])
+    assert result.exit_code == 0, result.output
+    rows = {row["文件"]: row for row in summary_rows(out) if row["文件"]}
+    assert rows["名单.xlsx"]["状态"] == "未处理"
+    assert "这是单位名单" in rows["名单.xlsx"]["问题"]
+    assert not (out / "退回意见").exists()
+
+
 def test_the_rosters_type_sets_the_deadline_of_a_unit_that_left_it_blank(runner: CliRunner, tmp_path: Path) -> None:
     import datetime as dt
 

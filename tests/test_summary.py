@@ -180,3 +180,28 @@ def test_progress_line_says_count_rate_and_file() -> None:
     assert "份/秒" in line
     assert line.endswith("名.xlsx")
     assert len(line) < 80
+
+
+REALWORLD = next(
+    (p for p in (ROOT.parent / "shared" / "realworld", ROOT.parent.parent / "shared" / "realworld") if p.exists()), None
+)
+
+
+@pytest.mark.skipif(REALWORLD is None, reason="shared/realworld is not beside the repository")
+def test_a_districts_published_report_paired_with_last_years(runner: CliRunner, tmp_path: Path) -> None:
+    """洪泽区 2024 against its own 2023 report, both published PDFs: paired by name, the carry-over checked."""
+    assert REALWORLD is not None
+    source, last, out = tmp_path / "in", tmp_path / "last", tmp_path / "out"
+    source.mkdir()
+    last.mkdir()
+    shutil.copy(REALWORLD / "14-hongze-qu-renmin-zhengfu-2024.pdf", source)
+    shutil.copy(REALWORLD / "13-hongze-qu-renmin-zhengfu-2023.pdf", last)
+    runner.invoke(cli, ["bulk", str(source), "-o", str(out), "--previous-dir", str(last), "--jobs", "1"])
+    row = next(csv.DictReader(io.StringIO((out / "汇总.csv").read_text("utf-8-sig"))))
+    assert (row["机关"], row["上年文件"], row["上年结转"]) == (
+        "淮安市洪泽区人民政府",
+        "13-hongze-qu-renmin-zhengfu-2023.pdf",
+        "相符",
+    )
+    assert (row["新收申请"], row["同比·新收申请"]) == ("95", "+352%")  # 21 requests in 2023
+    assert "与上年报告的同一部分约" in row["问题"]  # the text copied from last year, as check --previous says

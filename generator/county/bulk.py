@@ -16,7 +16,7 @@ from ..check.load import Checked, check_parsed
 from ..check.parse import parse
 from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
-from ..files import TEMP_SUFFIX, explain, temporary_prefix, write_bytes, write_text
+from ..files import TEMP_SUFFIX, explain, is_same_file, temporary_prefix, write_bytes, write_text
 from ..formats.inputs import read_input
 from ..formats.sniff import InputFormat
 from ..issues import CARRIED_OVER_MISMATCH, CheckResult
@@ -89,6 +89,19 @@ def unprocessed(folder: Path, recursive: bool = False, exclude: Path | None = No
             reason = "不是年报文件：只处理工作簿（.xlsx）、JSON 和已发布的报告（.docx、.html、.pdf）"
         rows.append(Outcome(path, NOT_AN_INPUT, messages=(reason,)))
     return rows
+
+
+def set_aside(paths: list[Path], others: list[Outcome], roster: Path | None) -> tuple[list[Path], list[Outcome]]:
+    """The roster kept in the input folder is no report: a row of its own saying so, not an input."""
+    if roster is None:
+        return paths, others
+    kept = [path for path in paths if not is_same_file(path, roster)]
+    aside = [
+        Outcome(path, NOT_AN_INPUT, messages=("这是单位名单（--roster），不是年报",))
+        for path in paths
+        if path not in kept
+    ]
+    return kept, [*others, *aside]
 
 
 def process_one(
