@@ -273,3 +273,13 @@ def test_an_unusable_roster_stops_bulk_before_any_work(runner: CliRunner, tmp_pa
     assert result.exit_code == 2
     assert "是同一单位" in result.stderr
     assert not (tmp_path / "out" / "汇总.xlsx").exists()
+
+
+def test_a_damaged_roster_workbook_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(NianbaoError, match="文件已损坏或不是 .xlsx 工作簿"):
+        rs.read_roster(path)
+    path.write_text("机关全称\n", "utf-8")
+    with pytest.raises(NianbaoError, match="文件已损坏或不是 .xlsx 工作簿"):
+        rs.read_roster(path)

@@ -218,10 +218,11 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
         raise NianbaoError(f"无法读取名单“{path.name}”：文件已损坏或不是 .xlsx 工作簿。") from exc
     try:
         sheet = book[ROSTER_SHEET] if ROSTER_SHEET in book.sheetnames else book.worksheets[0]

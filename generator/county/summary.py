@@ -335,18 +335,18 @@ def page_for(total_width: float, landscape: bool = True) -> tuple[int, int]:
 
 
 def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], where: Where) -> None:
-    """Every unit of the roster with what it sent: 已报送, 未报送, or 报送 N 份, and the files."""
+    """Every unit of the roster with what it sent: 已报送, 未报送 (orange) or 报送 N 份 (yellow), and the files."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     headings = (
         ("序号", 5),
-        ("机关全称", 28),
-        ("机关类型", 16),
-        ("联系人", 10),
-        ("报送情况", 10),
-        ("文件", 30),
-        ("状态", 16),
+        ("机关全称", 26),
+        ("机关类型", 22),
+        ("联系人", 9),
+        ("报送情况", 9),
+        ("文件", 24),
+        ("状态", 9),
     )
     for index, (_, width) in enumerate(headings, start=1):
         sheet.column_dimensions[_letter(index)].width = width
@@ -356,19 +356,25 @@ def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], whe
     for row in rows:
         if row.unit and row.status not in (NOT_SENT, NOT_AN_INPUT):
             sent.setdefault(row.unit, []).append(row)
-    bold, wrap = Font(size=10, bold=True), Alignment(wrap_text=True, vertical="top")
-    sheet.append([_styled(sheet, WriteOnlyCell, heading, bold, wrap) for heading, _ in headings])
-    missing = PatternFill("solid", fgColor=NOT_SENT_FILL)
+    font, wrap = Font(size=10), Alignment(wrap_text=True, vertical="top")
+    header = [_styled(sheet, WriteOnlyCell, heading, Font(size=10, bold=True), wrap) for heading, _ in headings]
+    for cell in header:
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    sheet.append(header)
+    fills = {"未报送": PatternFill("solid", fgColor=NOT_SENT_FILL), "多份": PatternFill("solid", fgColor=WARNING_FILL)}
     for number, unit in enumerate(roster.units, start=1):
         found = sent.get(unit.name, [])
         state = "未报送" if not found else ("已报送" if len(found) == 1 else f"报送 {len(found)} 份")
         files = "\n".join(where.input_name(row.file) for row in found)
         statuses = "\n".join(row.status for row in found)
         values = (number, unit.name, unit.agency_type, unit.contact, state, files, statuses)
-        cells = [_styled(sheet, WriteOnlyCell, value, Font(size=10), wrap) for value in values]
-        if not found:
-            for cell in cells:
-                cell.fill = missing
+        sheet.row_dimensions[number + 1].height = row_height(
+            [(value, width) for value, (_, width) in zip(values, headings, strict=True) if isinstance(value, str)]
+        )
+        cells = [_styled(sheet, WriteOnlyCell, value, font, wrap) for value in values]
+        fill = fills.get("未报送" if not found else "多份" if len(found) > 1 else "")
+        for cell in cells if fill is not None else ():
+            cell.fill = fill
         sheet.append(cells)
 
 
