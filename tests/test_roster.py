@@ -278,8 +278,8 @@ def test_an_unusable_roster_stops_bulk_before_any_work(runner: CliRunner, tmp_pa
 def test_a_damaged_roster_workbook_is_said_so(tmp_path: Path) -> None:
     path = tmp_path / "名单.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(NianbaoError, match="文件已损坏或不是 .xlsx 工作簿"):
+    with pytest.raises(NianbaoError, match=r"文件已损坏或不是 \.xlsx 工作簿"):
         rs.read_roster(path)
     path.write_text("机关全称\n", "utf-8")
-    with pytest.raises(NianbaoError, match="文件已损坏或不是 .xlsx 工作簿"):
+    with pytest.raises(NianbaoError, match=r"文件已损坏或不是 \.xlsx 工作簿"):
         rs.read_roster(path)
