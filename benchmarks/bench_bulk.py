@@ -2,6 +2,11 @@
 
     python benchmarks/bench_bulk.py            # N = 1000, 2 workers
     python benchmarks/bench_bulk.py -n 200 --jobs 2 --plain 50
+    python benchmarks/bench_bulk.py --texts    # units whose 一 is written: no 退回意见 to write
+
+By default the units leave the sub-sections of 一 empty (six warnings each), so every unit also gets its
+退回意见 (.docx and .txt) and its row of warnings: the heaviest summary a county can have. With --texts no unit
+has a problem, as in a county whose reports are all in order.
 
 Prints reports per second, bulk's cost per report and core as a multiple of the I/O floor measured in the
 same run, the ratio to the plain loop, and the peak memory (RSS) of a worker at N and 10×N.
@@ -38,9 +43,13 @@ from generator.publish.templates import default_template_path  # noqa: E402
 PLACEHOLDER = "基准测试单位PLACEHOLDER"
 
 
-def base_workbook() -> bytes:
-    """A filled standard workbook (styled, 9 sheets, data validation) with a placeholder agency."""
+def base_workbook(texts: bool = False) -> bytes:
+    """A filled standard workbook (styled, 9 sheets, data validation) with a placeholder agency; its sub-sections
+    of 一 left empty (six warnings: every unit gets a 退回意见), or with `texts` written (no problem at all)."""
     import datetime as dt
+    from dataclasses import replace
+
+    from generator.model import Section
 
     report = with_values(
         blank_report(),
@@ -51,6 +60,8 @@ def base_workbook() -> bytes:
         other_matters="无",
         **{"requests.new.natural_person": 7, "requests.granted.natural_person": 7},
     )
+    if texts:
+        report = replace(report, overview=tuple(Section(s.title, "本年度按规定开展工作。") for s in report.overview))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "base.xlsx"
         write_workbook(path, report)
@@ -74,10 +85,10 @@ def variant(base: bytes, index: int) -> bytes:
     return out.getvalue()
 
 
-def make_inputs(folder: Path, n: int) -> None:
+def make_inputs(folder: Path, n: int, texts: bool = False) -> None:
     """N workbooks of distinct units."""
     folder.mkdir(parents=True, exist_ok=True)
-    base = base_workbook()
+    base = base_workbook(texts)
     for index in range(n):
         (folder / f"unit{index:05d}.xlsx").write_bytes(variant(base, index))
 
@@ -165,11 +176,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--plain", type=int, default=100, help="files timed with the plain loop")
     parser.add_argument("--no-10x", action="store_true", help="skip the 10×N memory run")
+    parser.add_argument("--texts", action="store_true", help="units with their texts written: no 退回意见 to write")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as folder:
         root = Path(folder)
         made = time.perf_counter()
-        make_inputs(root / "in", args.n)
+        make_inputs(root / "in", args.n, args.texts)
         print(f"generated {args.n} workbooks in {time.perf_counter() - made:.1f} s")
         floor = time_floor(sorted((root / "in").glob("*.xlsx")), root / "floor")
         print(f"I/O floor     {floor * 1000:.2f} ms per report (read every workbook part, write the report zip)")
@@ -189,7 +201,7 @@ def main() -> None:
         print(f"plain loop    {len(plain_paths)} files, 1 process: {plain_seconds:.2f} s, {plain_rate:.1f} reports/s")
         print(f"ratio: nianbao bulk is {rate / plain_rate:.1f}x the plain loop")
         if not args.no_10x:
-            make_inputs(root / "in10", args.n * 10)
+            make_inputs(root / "in10", args.n * 10, args.texts)
             seconds10, _, peak10 = time_bulk(root / "in10", root / "out10", args.jobs)
             print(
                 f"nianbao bulk  N={args.n * 10} jobs={args.jobs}: {seconds10:.2f} s, {args.n * 10 / seconds10:.0f} reports/s, worker peak RSS {peak10:.0f} MiB"

@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -300,14 +300,26 @@ def _readable(path: Path) -> Report:
     help="上年的年报（工作簿、JSON 或已发布的报告），核对上年结转、现行有效件数、文中的同比数字和与上年重复的段落。",
 )
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果。")
-def check(input_path: Path, previous: Path | None, as_json: bool) -> None:
+@click.option(
+    "--mark",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="另存一份标注了问题的工作簿副本（问题单元格标色并加批注，首页“检查结果”列出全部问题）。",
+)
+def check(input_path: Path, previous: Path | None, as_json: bool, mark: Path | None) -> None:
     """检查工作簿或 JSON：数字、合计、勾稽关系和文字中写到的数字，指出每个问题所在的表、行、列和单元格。
 
     \b
     例：nianbao check 年报.xlsx
         nianbao check 年报.xlsx --previous 上年年报.xlsx --json
+        nianbao check 年报.xlsx --mark 年报-标注问题.xlsx
     """
     result = _checked(input_path, previous).result
+    if mark is not None:
+        from .county.mark import write_marked
+
+        with cannot_run_on_error():
+            cells = write_marked(input_path, result.issues, mark)
+        click.echo(f"已标注 {cells} 个单元格：{mark}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -510,6 +522,20 @@ def _docx_target(output: Path, pdf: bool, html: bool) -> tuple[Path, bool, bool]
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF。")
 @click.option("--html", is_flag=True, help="同时生成网页版（HTML）和列出全部报告的 index.html。")
 @click.option("--package", is_flag=True, help="每份报告生成一个发布包文件夹，另写 index.html。")
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="应报送单位的名单（.xlsx 或 .csv，列：机关全称、机关类型、联系人）：汇总表列出未报送、名单外和报送多份的单位。",
+)
+@click.option(
+    "--mark", is_flag=True, help="有问题的工作簿另存一份标注副本（问题单元格标色并加批注），放在“退回意见”文件夹中。"
+)
+@click.option(
+    "--previous-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="上年年报所在的文件夹：逐单位核对上年结转，汇总表加上年文件、同比和异常变化（超过 5 倍或不到 0.2 倍）列。",
+)
 def bulk_command(
     input_dir: Path,
     out_dir: Path,
@@ -520,17 +546,22 @@ def bulk_command(
     pdf: bool,
     html: bool,
     package: bool,
+    roster_path: Path | None,
+    mark: bool,
+    previous_dir: Path | None,
 ) -> None:
-    """检查并生成一个文件夹中的全部工作簿和 JSON，写出汇总表（汇总.xlsx、汇总.csv）。
+    """检查并生成一个文件夹中的全部工作簿和 JSON，写出汇总表（汇总.xlsx、汇总.csv）和有问题单位的退回意见。
 
     \b
     例：nianbao bulk 收到的年报 -o 生成的报告
         nianbao bulk 收到的年报 -o 生成的报告 -r --jobs 4
+        nianbao bulk 收到的年报 -o 生成的报告 --roster 名单.xlsx --mark --previous-dir 2024年报
     """
     from .county import bulk
     from .county.workers import Interrupted, stop_on_signals
     from .publish.build import require_libreoffice
 
+    workers = jobs or bulk.default_jobs()
     with cannot_run_on_error():
         if not input_dir.is_dir():
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
@@ -540,28 +571,31 @@ def bulk_command(
             require_libreoffice()
         _template(template_path)
         out_dir.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out_dir)  # left by a run that was killed: never those of a run still going
+        for folder in (out_dir, out_dir / bulk.REVIEW_FOLDER):  # left by a run that was killed, not a live one's
+            if folder.is_dir():
+                remove_leftovers(folder)
         paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve())
         others = bulk.unprocessed(input_dir, recursive, exclude=out_dir.resolve())
-    if not paths:
-        raise CannotRun(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
-    outcomes = bulk.run(paths, template_path, jobs or bulk.default_jobs(), bulk.Outputs(pdf, html, package))
-    show = not quiet and sys.stderr.isatty()
-    with (
-        click.progressbar(length=len(paths), label="生成中", file=sys.stderr)
-        if show
-        else contextlib.nullcontext() as bar
-    ):
+        paths, others = bulk.set_aside(paths, others, roster_path)
+        if not paths:
+            raise NianbaoError(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
+        context, previous_notes = bulk.prepare_context(roster_path, previous_dir, mark, recursive, workers, out_dir)
+    outcomes = bulk.run(paths, template_path, workers, bulk.Outputs(pdf, html, package), context=context)
+    with progress_line(len(paths), "生成中", quiet) as step:
         try:
             with cannot_run_on_error(), stop_on_signals():
-                rows = bulk.write_outcomes(outcomes, out_dir, lambda _row: bar.update(1) if bar else None)
+                rows = bulk.write_outcomes(outcomes, out_dir, lambda row: step(row.file.name))
         except (KeyboardInterrupt, Interrupted) as exc:
+            outcomes.close()  # the workers stopped now: the letters they left half-placed are of dead processes
             remove_leftovers(out_dir, only_this_process=True)
+            if (out_dir / bulk.REVIEW_FOLDER).is_dir():
+                remove_leftovers(out_dir / bulk.REVIEW_FOLDER)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
-            sys.exit(143 if isinstance(exc, Interrupted) and exc.signal_number == signal.SIGTERM else 130)
+            exit_now(143 if isinstance(exc, Interrupted) and exc.signal_number == signal.SIGTERM else 130)
     with cannot_run_on_error():
         notices = bulk.remove_stale(out_dir, bulk.written_files(out_dir, rows))
-        xlsx, _ = bulk.write_summary([*rows, *others], input_dir, out_dir)
+        summary = bulk.summarise(rows, others, input_dir, out_dir, context)
+    xlsx = summary.xlsx
     failed = [row for row in rows if row.status != bulk.OK]
     for row in failed:
         click.echo(f"{row.status}：{row.file}", err=True)
@@ -569,50 +603,163 @@ def bulk_command(
             click.echo(f"    {message}", err=True)
     for row in others:
         click.echo(f"{bulk.NOT_AN_INPUT}：{row.file}（{row.messages[0]}）", err=True)
-    for notice in notices:
+    for notice in (*notices, *previous_notes, *_attendance_lines(summary.attendance)):
         click.echo(notice, err=True)
+    letters = sum(1 for row in rows if any(name.endswith(".docx") for name in row.review_files))
+    if letters:
+        click.echo(f"退回意见：{letters} 份，在“{out_dir / bulk.REVIEW_FOLDER}”中。", err=True)
     done = len(rows) - len(failed)
     click.echo(f"共 {len(rows)} 份：生成 {done} 份，{len(failed)} 份有错误或无法读取。汇总表：{xlsx}")
     if failed:
         sys.exit(EXIT_DATA)
 
 
+def _attendance_lines(attendance: Any) -> list[str]:
+    """What the roster says of the run, for stderr."""
+    if attendance is None:
+        return []
+    lines = []
+    if attendance.missing:
+        lines.append(f"未报送（{len(attendance.missing)} 个单位）：{'、'.join(attendance.missing)}")
+    if attendance.unknown:
+        lines.append(f"名单外（{len(attendance.unknown)} 份）：{'、'.join(attendance.unknown)}")
+    for unit, files in attendance.twice:
+        lines.append(f"重复报送：{unit}（{'、'.join(files)}）")
+    return lines
+
+
+@contextlib.contextmanager
+def progress_line(total: int, label: str, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A step function that redraws one progress line on a terminal (count, rate, the file at hand) at most
+    ten times a second; nothing when quiet or when stderr is not a terminal."""
+    import time
+
+    from .county.progress import Progress
+
+    if quiet or not sys.stderr.isatty():
+        yield lambda _name: None
+        return
+    progress = Progress(total, label)
+    shown = [0.0]
+
+    def step(name: str) -> None:
+        progress.advance()
+        now = time.monotonic()
+        if now - shown[0] >= 0.1 or progress.done == total:
+            shown[0] = now
+            click.echo(f"\r\033[K{progress.line(name)}", nl=False, err=True)
+
+    try:
+        yield step
+    finally:
+        click.echo("", err=True)
+
+
+def exit_now(code: int) -> None:
+    """Exit at once, output flushed. A worker killed while it wrote a result leaves half a message in the
+    pool's pipe; the pool's thread then waits for the rest forever, and a normal exit would wait for it."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 @cli.command("rollup")
 @click.argument("input_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出 .xlsx 或 .json。"
+    "-o",
+    "--output",
+    "outputs",
+    required=True,
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出文件：.xlsx（全县数据：明细、未计入、分析）、.json（汇总的年报数据）；加 --report 时另给一个 .docx。可写多个。",
 )
 @click.option("--year", type=int, help="汇总哪一年度；默认取最多的年度。")
-@click.option("--agency", default="汇总", show_default=True, help="汇总报告的机关名称。")
+@click.option(
+    "--agency", default="汇总", show_default=True, help="汇总报告的机关名称（--report 时写全称，如 某某县人民政府）。"
+)
 @click.option("-r", "--recursive", is_flag=True, help="包括子文件夹。")
-def rollup_command(input_dir: Path, output: Path, year: int | None, agency: str, recursive: bool) -> None:
+@click.option(
+    "--report", is_flag=True, help="同时按统一格式生成全县汇总的年度报告（Word，-o 给出 .docx），附各单位情况表。"
+)
+@click.option(
+    "--previous-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="上年年报所在的文件夹：“分析”表加与上年对比的图，--report 的文字写出与上年相比的增减。",
+)
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度。")
+def rollup_command(
+    input_dir: Path,
+    outputs: tuple[Path, ...],
+    year: int | None,
+    agency: str,
+    recursive: bool,
+    report: bool,
+    previous_dir: Path | None,
+    quiet: bool,
+) -> None:
     """把同一年度所有有效报告的各表逐项相加（全县汇总），并列出未计入的文件及原因。
 
+    同一单位有几份时，计入成文日期最晚的一份（日期相同取文件较新的），并说明。
+
     \b
-    例：nianbao rollup 收到的年报 -o 全县汇总.xlsx --agency 某某县 --year 2025
+    例：nianbao rollup 收到的年报 -o 全县汇总.xlsx --year 2025
+        nianbao rollup 收到的年报 -o 全县汇总.xlsx --report -o 全县汇总.docx --agency 某某县人民政府
+        nianbao rollup 收到的年报 -o 全县汇总.xlsx --previous-dir 2024年报
     """
     from .county import bulk
-    from .county.rollup import roll_up
-    from .formats.workbook_writer import write_workbook
+    from .county.county_report import check_outputs, write_rollup
 
     with cannot_run_on_error():
         if not input_dir.is_dir():
             raise NianbaoError(f"找不到文件夹“{input_dir}”。")
-        if output.suffix.lower() not in (".xlsx", ".json"):
-            raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
-        inputs = bulk.discover(input_dir, recursive)
-        refuse_input_as_output(output, inputs)
-    rolled = roll_up(inputs, agency, year)
-    for path, reason in rolled.left_out:
+        if previous_dir is not None and not previous_dir.is_dir():
+            raise NianbaoError(f"找不到上年年报的文件夹“{previous_dir}”。")
+        check_outputs(outputs, report, agency, input_dir)
+        paths = bulk.discover(input_dir, recursive)
+        previous_paths = bulk.discover(previous_dir, recursive) if previous_dir is not None else []
+        for out in outputs:
+            refuse_input_as_output(out, [*paths, *previous_paths])
+    with progress_line(len(paths) + len(previous_paths), "汇总中", quiet) as step, cannot_run_on_error():
+        done = write_rollup(paths, outputs, agency, year, previous_paths, lambda path: step(path.name))
+    for path, reason in done.rolled.left_out:
         click.echo(f"未计入：{path}（{reason}）", err=True)
-    if rolled.report is None:
+    for choice in done.rolled.choices:
+        click.echo(f"同一单位多份：{choice}", err=True)
+    if done.rolled.report is None:
         raise CannotRun("没有可以汇总的有效报告。")
+    for path in done.written:
+        click.echo(f"已写出：{path}", err=True)
+    click.echo(
+        f"已汇总 {len(done.rolled.included)} 份 {done.rolled.year} 年度报告：{'、'.join(map(str, done.written))}"
+    )
+
+
+@cli.group()
+def roster() -> None:
+    """应报送单位的名单：生成空白名单，供 bulk --roster 核对谁未报送、谁报送了多份。
+
+    \b
+    例：nianbao roster new 名单.xlsx
+        nianbao bulk 收到的年报 -o 生成的报告 --roster 名单.xlsx
+    """
+
+
+@roster.command("new")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@FORCE_OPTION
+def roster_new(out: Path, force: bool) -> None:
+    """生成空白名单（.xlsx）：每行一个单位，填写机关全称，机关类型和联系人可不填。
+
+    \b
+    例：nianbao roster new 名单.xlsx
+    """
+    from .county.roster import write_blank_roster
+
     with cannot_run_on_error():
-        if output.suffix.lower() == ".json":
-            write_text(output, dumps(rolled.report))
-        else:
-            write_workbook(output, rolled.report)
-    click.echo(f"已汇总 {len(rolled.included)} 份 {rolled.year} 年度报告：{output}")
+        refuse_to_replace(out, force)
+        write_blank_roster(out)
+    click.echo(f"已生成名单：{out}")
 
 
 @cli.group()

@@ -41,7 +41,8 @@ SHEET_PROBLEMS = "五、问题及改进"
 SHEET_OTHER = "六、其他事项"
 SHEET_EXTRA = "自定义字段"
 SHEET_PREVIOUS = "上年参考"  # added by `nianbao new --previous`: last year's texts, for reference only (never read)
-REFERENCE_SHEETS = (SHEET_PREVIOUS,)  # sheets nianbao writes for the clerk to read, not to fill
+SHEET_MARKS = "检查结果"  # added by `check --mark` / `bulk --mark`: the problems found, each linked to its cell
+REFERENCE_SHEETS = (SHEET_PREVIOUS, SHEET_MARKS)  # sheets nianbao writes for the clerk to read, not to fill
 SHEETS = (
     SHEET_GUIDE,
     SHEET_BASIC,

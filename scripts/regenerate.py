@@ -23,8 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from county_samples import write_county_samples  # noqa: E402
+
 from generator import schema  # noqa: E402
 from generator.check.parse import parse  # noqa: E402
+from generator.county.county_report import COUNTY_TEMPLATE, build_county_template  # noqa: E402
 from generator.formats.inputs import read_input  # noqa: E402
 from generator.formats.json_document import document_to_raw, dumps  # noqa: E402
 from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402
@@ -83,6 +86,14 @@ def write_template(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "default.docx"
     build_default_template(path)
+    return path
+
+
+def write_county_template(folder: Path) -> Path:
+    """The county report's template (the default one and the appendix of units), built from code."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / COUNTY_TEMPLATE
+    build_county_template(path)
     return path
 
 
@@ -215,13 +226,16 @@ def docx_digest(docx: bytes) -> str:
 
 def main() -> None:
     """Regenerate everything derived from the code."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(SAMPLE_TIME.timestamp()))  # regenerating twice changes nothing
     template = write_template(ROOT / "templates")
     paths = [
         template,
+        write_county_template(ROOT / "templates"),
         *write_docs(ROOT),
         write_contract(ROOT),
         *write_inputs(ROOT / "inputs"),
         *write_samples(ROOT / "samples", template),
+        *write_county_samples(ROOT / "samples"),
     ]
     for path in paths:
         print(path.relative_to(ROOT))

@@ -3,80 +3,55 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import ctypes
 import datetime as dt
 import hashlib
-import io
 import json
 import os
-import signal
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+import secrets
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from ..check.load import load
+from ..check.load import Checked, check_parsed
+from ..check.parse import parse
+from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
-from ..files import atomic_output, write_bytes, write_text
-from ..issues import CheckResult
+from ..files import TEMP_SUFFIX, explain, is_same_file, temporary_prefix, write_bytes, write_text
+from ..formats.inputs import read_input
+from ..formats.sniff import InputFormat
+from ..issues import CARRIED_OVER_MISMATCH, CheckResult
+from ..model import Report, with_values
 from ..publish import isolate
 from ..publish.build import Publication, publish, render_checked, report_file_name
 from ..publish.package import INDEX_NAME, IndexRow, index_html, publication_header, write_package
 from ..publish.templates import load_template
-from .workers import Failure, Supervisor
+from . import review
+from .figures import is_late, key_figures
+from .mark import marked_bytes
+from .outcome import CANNOT_READ as CANNOT_READ
+from .outcome import CANNOT_WRITE as CANNOT_WRITE
+from .outcome import HAS_ERRORS as HAS_ERRORS
+from .outcome import INTERNAL as INTERNAL
+from .outcome import NOT_AN_INPUT as NOT_AN_INPUT
+from .outcome import OK as OK
+from .outcome import STOPPED as STOPPED
+from .outcome import Context as Context
+from .outcome import Outcome as Outcome
+from .outcome import Outputs as Outputs
+from .previous import index_previous
+from .roster import Match, match_file_name, match_name, read_roster
+from .summary import SUMMARY_COLUMNS as SUMMARY_COLUMNS
+from .summary import Attendance, Shown, reconcile
+from .summary import neutral as neutral
+from .summary import summary_rows as summary_rows
+from .summary import write_summary as write_summary
+from .workers import Failure, Supervisor, die_with_parent
 
 INPUT_SUFFIXES = {".xlsx", ".xlsm", ".json", ".docx", ".html", ".htm", ".pdf"}  # and published reports
 OLD_SUFFIXES = {".xls", ".et", ".ett", ".xlt", ".doc", ".wps", ".mht", ".mhtml"}  # read only to say what to do
-SUMMARY_NAME = "汇总"
-SUMMARY_COLUMNS = ("序号", "文件", "机关", "年度", "状态", "错误数", "警告数", "问题", "报告文件")
-OK, HAS_ERRORS, CANNOT_READ = "已生成", "有错误", "无法读取"
-STOPPED, INTERNAL, NOT_AN_INPUT, CANNOT_WRITE = "无法处理", "内部错误", "未处理", "无法写入"
+REVIEW_FOLDER = "退回意见"  # the letters and marked copies to send back, beside the reports
 INPUT_SECONDS = 120.0  # wall clock per input: a real report takes well under a second
 PDF_SECONDS = 180.0  # more when LibreOffice makes a PDF
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one input. Never an exception: a bad input is a row of the summary."""
-
-    file: Path
-    status: str
-    agency: str = ""
-    year: int | None = None
-    errors: int = 0
-    warnings: int = 0
-    messages: tuple[str, ...] = ()
-    files: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)  # by suffix: .docx, .pdf, .html
-    output: str = ""
-    date: str = ""  # 成文日期 (ISO), for the index page and 发布信息.json
-    package: dict[str, Any] | None = field(default=None, repr=False)  # 发布信息.json's header, for a package
-    written: tuple[str, ...] = ()  # the files written, relative to the output folder
-
-    @property
-    def docx(self) -> bytes | None:
-        """The report's DOCX, if one was made."""
-        return dict(self.files).get(".docx")
-
-
-@dataclass(frozen=True, slots=True)
-class Outputs:
-    """What to make beside each DOCX: a PDF, an HTML page, or a package folder holding all three."""
-
-    pdf: bool = False
-    html: bool = False
-    package: bool = False
-
-    @property
-    def needs_pdf(self) -> bool:
-        """Whether a PDF is made."""
-        return self.pdf or self.package
-
-    @property
-    def needs_html(self) -> bool:
-        """Whether an HTML page is made (and so the index page)."""
-        return self.html or self.package
 
 
 def _files(folder: Path, recursive: bool, exclude: Path | None) -> list[Path]:
@@ -116,20 +91,44 @@ def unprocessed(folder: Path, recursive: bool = False, exclude: Path | None = No
     return rows
 
 
-def process_one(path: Path, template_path: Path | None = None, outputs: Outputs | bool = False) -> Outcome:
-    """Check one input and render its report (and PDF, HTML) to bytes; every failure becomes an Outcome."""
+def set_aside(paths: list[Path], others: list[Outcome], roster: Path | None) -> tuple[list[Path], list[Outcome]]:
+    """The roster kept in the input folder is no report: a row of its own saying so, not an input."""
+    if roster is None:
+        return paths, others
+    kept = [path for path in paths if not is_same_file(path, roster)]
+    aside = [
+        Outcome(path, NOT_AN_INPUT, messages=("这是单位名单（--roster），不是年报",))
+        for path in paths
+        if path not in kept
+    ]
+    return kept, [*others, *aside]
+
+
+def process_one(
+    path: Path, template_path: Path | None = None, outputs: Outputs | bool = False, context: Context | None = None
+) -> Outcome:
+    """Check one input and render its report (and PDF, HTML) to bytes, with its figures, last year's pairing
+    and the 退回意见 when it has problems; every failure becomes an Outcome."""
+    wanted = outputs if isinstance(outputs, Outputs) else Outputs(pdf=outputs)
     try:
-        return _process(path, template_path, outputs if isinstance(outputs, Outputs) else Outputs(pdf=outputs))
+        return _process(path, template_path, wanted, context or Context())
     except Exception as exc:  # a bug of ours with this input: its row says so, the batch goes on
         message = f"内部错误（{type(exc).__name__}: {str(exc)[:200]}）：请把这个文件和这条信息发给维护者"
         return Outcome(path, INTERNAL, errors=1, messages=(message,))
 
 
-def _process(path: Path, template_path: Path | None, outputs: Outputs) -> Outcome:
+def _process(path: Path, template_path: Path | None, outputs: Outputs, context: Context) -> Outcome:
     try:
-        checked = load(path)
+        raw, input_format = read_input(path)
     except NianbaoError as exc:
-        return Outcome(path, CANNOT_READ, errors=1, messages=(exc.message,))
+        return _unreadable(path, exc.message, context)
+    parsed = parse(raw)
+    matched = match_name(parsed.report.agency, context.roster) if context.roster else None
+    unit_type = matched.unit.agency_type if matched and matched.unit else ""
+    if unit_type and not parsed.report["agency_type"]:  # the county knows the unit's type: it sets the deadline
+        parsed = replace(parsed, report=with_values(parsed.report, agency_type=unit_type))
+    last_path, last, last_problem = _last_year(parsed.report.agency, matched, context)
+    checked = Checked(parsed.report, check_parsed(parsed, last), input_format)
     report = checked.report
     result = checked.result
     made: Publication | None = None
@@ -144,35 +143,112 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs) -> Outcom
     if made is not None:
         result = CheckResult.of((*result.issues, *made.issues))
     status = OK if made is not None else HAS_ERRORS
-    lines = tuple(issue.line for issue in result.issues)
+    lines = tuple(issue.line for issue in result.issues) + ((last_problem,) if last_problem else ())
     date = report["date"]
-    return Outcome(
+    agency_type = str(report["agency_type"] or "") or guess_agency_type(report.agency)
+    outcome = Outcome(
         path,
         status,
         report.agency,
         report.year,
         len(result.errors),
-        len(result.warnings),
+        len(result.warnings) + bool(last_problem),
         lines,
         made.files if made is not None else (),
         date=date.isoformat() if isinstance(date, dt.date) else "",
         package=publication_header(report) if outputs.package and made is not None else None,
+        agency_type=agency_type,
+        late=is_late(report, agency_type),
+        figures=key_figures(report),
+        previous_file=str(last_path or ""),
+        previous_figures=key_figures(last) if last is not None else (),
+        carried_over=_carried_over(result) if last is not None else "",
     )
+    outcome = _with_unit(outcome, matched)
+    if not review.needs_letter(result):
+        return outcome
+    unit = outcome.unit or report.agency or path.stem
+    marked = b""
+    if context.mark and input_format is InputFormat.XLSX:
+        with contextlib.suppress(NianbaoError):  # the letter alone still goes back
+            marked = marked_bytes(path, result.issues)
+    letter = review.letter(
+        unit, path.name, result, report.year, review.marked_name(unit, report.year) if marked else ""
+    )
+    return replace(outcome, letter=letter, returned=_returned(letter, marked, context))
+
+
+def _with_unit(outcome: Outcome, matched: Match | None) -> Outcome:
+    """The outcome with the roster's unit it is (and how that was decided)."""
+    if matched is None:
+        return outcome
+    return replace(outcome, unit=matched.unit.name if matched.unit else "", match=matched.note)
+
+
+def _unreadable(path: Path, reason: str, context: Context) -> Outcome:
+    """An input that could not be read: its row, and a letter asking for it again (matched by file name)."""
+    matched = match_file_name(path.name, context.roster) if context.roster else None
+    outcome = _with_unit(Outcome(path, CANNOT_READ, errors=1, messages=(reason,)), matched)
+    letter = review.unreadable_letter(outcome.unit or path.stem, path.name, reason)
+    return replace(outcome, letter=letter, returned=_returned(letter, b"", context))
+
+
+def _returned(letter: review.Letter, marked: bytes, context: Context) -> tuple[tuple[str, bytes | str], ...]:
+    """The letter (.docx, .txt) and the marked copy: written here under temporary names when the run has a
+    letters folder (the writer only renames them: many letters are written in parallel), else their bytes."""
+    files: list[tuple[str, bytes | str]] = [
+        (".docx", review.letter_docx(letter)),
+        (".txt", review.letter_text(letter).encode("utf-8")),
+    ]
+    if marked:
+        files.append((".xlsx", marked))
+    if context.review_dir is None:
+        return tuple(files)
+    try:
+        context.review_dir.mkdir(exist_ok=True)
+        return tuple((suffix, _stage(context.review_dir, data)) for suffix, data in files if isinstance(data, bytes))
+    except OSError:
+        return tuple(files)  # the writer writes them, and says why it cannot
+
+
+def _stage(folder: Path, data: bytes) -> str:
+    """`data` in a new temporary file of this process in `folder` (left for the writer to rename)."""
+    temporary = folder / f"{temporary_prefix('letter')}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+    return str(temporary)
+
+
+def _last_year(agency: str, matched: Match | None, context: Context) -> tuple[Path | None, Report | None, str]:
+    """Last year's input of this unit and its report; or why it could not be read (a warning line)."""
+    if context.previous is None:
+        return None, None, ""
+    found = match_name(agency, context.previous) if agency.strip() else None
+    if (found is None or found.unit is None) and matched is not None and matched.unit is not None:
+        found = match_name(matched.unit.name, context.previous)  # last year's name may be the roster's
+    if found is None or found.unit is None:
+        return None, None, ""
+    last_path = context.previous_file(found.unit.row)
+    try:
+        return last_path, parse(read_input(last_path)[0]).report, ""
+    except NianbaoError as exc:
+        return last_path, None, f"警告  上年文件“{last_path.name}”无法读取，未核对上年结转：{exc.message}"
+
+
+def _carried_over(result: CheckResult) -> str:
+    return "不符" if any(issue.code == CARRIED_OVER_MISMATCH.code for issue in result.issues) else "相符"
 
 
 def _worker_init(template_path: Path | None) -> None:
     """Prepare the template once per worker process; a custom one renders here, under isolate's limits."""
     die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process stops us
     isolate.enter_worker()
     load_template(template_path)
-
-
-def die_with_parent() -> None:
-    """On Linux, have the kernel stop this worker when the bulk process dies (even by SIGKILL): no orphans."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def run(
@@ -181,18 +257,19 @@ def run(
     jobs: int = 1,
     outputs: Outputs | bool = False,
     inline: bool = False,
-) -> Iterator[Outcome]:
+    context: Context | None = None,
+) -> Generator[Outcome, None, None]:
     """Process inputs in worker processes (or here, `inline`); outcomes come back in input order.
 
     No input stops the batch: an exception is its row; an input that overruns its wall clock or kills its
     worker is its row too (workers.Supervisor)."""
     if inline:
-        yield from (process_one(path, template_path, outputs) for path in paths)
+        yield from (process_one(path, template_path, outputs, context) for path in paths)
         return
     wanted = outputs if isinstance(outputs, Outputs) else Outputs(pdf=outputs)
     seconds = INPUT_SECONDS + (PDF_SECONDS if wanted.needs_pdf else 0)
     supervisor: Supervisor[Outcome] = Supervisor(
-        process_one, (template_path, wanted), jobs, seconds, _worker_init, (template_path,)
+        process_one, (template_path, wanted, context), jobs, seconds, _worker_init, (template_path,)
     )
     for item in supervisor.run(paths):
         yield Outcome(item.path, STOPPED, errors=1, messages=(item.reason,)) if isinstance(item, Failure) else item
@@ -210,25 +287,32 @@ def unique_name(name: str, taken: set[str]) -> str:
 
 
 def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable[[Outcome], None]) -> list[Outcome]:
-    """Write each report under a unique name as it arrives (a package as a folder); keep only the summary
-    rows in memory; then, when HTML pages were made, the index page listing them all."""
+    """Write each report under a unique name as it arrives (a package as a folder), and the 退回意见 (and marked
+    copy) of an input with problems in 退回意见/; keep only the summary rows in memory; then, when HTML pages
+    were made, the index page listing them all."""
     taken: set[str] = set()
+    returned_taken: set[str] = set()
     first_of: dict[str, Path] = {}
     rows: list[Outcome] = []
     for outcome in outcomes:
         row = outcome  # outcomes without a report carry no bytes; with one, the bytes are dropped below
+        try:
+            if outcome.returned:
+                row = replace(row, returned=(), letter=None, review_files=_write_returned(out_dir, row, returned_taken))
+        except NianbaoError as exc:  # the letter could not be written: said in the row, the report still goes
+            row = replace(row, returned=(), letter=None, messages=(*row.messages, f"退回意见未能写出：{exc.message}"))
         if outcome.files:
             wanted = report_file_name(outcome.agency, outcome.year)
             name = unique_name(wanted, taken)
             try:
                 written = _write_report(out_dir, name, outcome)
             except NianbaoError as exc:  # this report could not be written (disk full, name refused): its row
-                row = replace(outcome, files=(), package=None, status=CANNOT_WRITE, errors=1, messages=(exc.message,))
+                row = replace(row, files=(), package=None, status=CANNOT_WRITE, errors=1, messages=(exc.message,))
                 on_each(row)
                 rows.append(row)
                 continue
             duplicate = name != wanted
-            messages = outcome.messages
+            messages = row.messages
             if duplicate:
                 messages = (*messages, f"警告  与“{first_of[wanted].name}”的机关和年度相同，报告另存为“{name}”，请核对")
             else:
@@ -236,13 +320,59 @@ def write_outcomes(outcomes: Iterable[Outcome], out_dir: Path, on_each: Callable
             warnings = outcome.warnings + duplicate
             output = str(Path(name).with_suffix("")) if outcome.package is not None else name
             row = replace(
-                outcome, files=(), package=None, messages=messages, warnings=warnings, output=output, written=written
+                row, files=(), package=None, messages=messages, warnings=warnings, output=output, written=written
             )
         on_each(row)
         rows.append(row)
     if any(Path(f).suffix == ".html" for row in rows for f in row.written):
         write_text(out_dir / INDEX_NAME, index_html([_index_row(row) for row in rows]))
     return rows
+
+
+def _write_returned(out_dir: Path, outcome: Outcome, taken: set[str]) -> tuple[str, ...]:
+    """Put an input's 退回意见 (.docx and .txt, named after the unit) and its marked copy in 退回意见/; their
+    paths relative to out_dir. A second letter to one unit gets a number; the letter names its copy."""
+    letter = outcome.letter
+    assert letter is not None
+    folder = out_dir / REVIEW_FOLDER
+    files = dict(outcome.returned)
+    docx_name = unique_name(review.letter_file_name(letter.unit, letter.year) + ".docx", taken)
+    text_name = str(Path(docx_name).with_suffix(".txt"))
+    taken.add(text_name.lower())
+    names = {".docx": docx_name, ".txt": text_name}
+    if ".xlsx" in files:
+        names[".xlsx"] = unique_name(letter.marked, taken)
+        if names[".xlsx"] != letter.marked:  # renamed: the letter must name the copy it comes with
+            letter = replace(letter, marked=names[".xlsx"])
+            for suffix, data in ((".docx", review.letter_docx(letter)), (".txt", review.letter_text(letter))):
+                _discard(files[suffix])
+                files[suffix] = data if isinstance(data, bytes) else data.encode("utf-8")
+    try:
+        for suffix, name in names.items():
+            _place(files.pop(suffix), folder / name)
+    finally:
+        for left in files.values():
+            _discard(left)
+    return tuple(f"{REVIEW_FOLDER}/{name}" for name in names.values())
+
+
+def _place(content: bytes | str, target: Path) -> None:
+    """Write the bytes to `target`, or rename the temporary file a worker wrote them to."""
+    if isinstance(content, bytes):
+        target.parent.mkdir(exist_ok=True)
+        write_bytes(target, content)
+        return
+    try:
+        os.replace(content, target)
+    except OSError as exc:
+        _discard(content)
+        raise NianbaoError(f"无法写入“{target}”：{explain(exc)}。") from exc
+
+
+def _discard(content: bytes | str) -> None:
+    if isinstance(content, str):
+        with contextlib.suppress(OSError):
+            os.unlink(content)
 
 
 def _write_report(out_dir: Path, name: str, outcome: Outcome) -> tuple[str, ...]:
@@ -261,73 +391,44 @@ def _index_row(row: Outcome) -> IndexRow:
     return IndexRow(row.agency or row.file.name, row.year, row.date, row.status, row.written)
 
 
-def neutral(value: object) -> object:
-    """A text a spreadsheet would run as a formula (=, +, -, @ first) made plain text with a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def prepare_context(
+    roster_path: Path | None,
+    previous_dir: Path | None,
+    mark: bool,
+    recursive: bool = False,
+    jobs: int = 1,
+    out_dir: Path | None = None,
+) -> tuple[Context, tuple[str, ...]]:
+    """The roster read and last year's inputs indexed by unit (NianbaoError when either cannot be used), and
+    the letters folder in `out_dir`; the notes on last year's inputs (unreadable, duplicates) to tell the user."""
+    roster = read_roster(roster_path) if roster_path is not None else None
+    review_dir = out_dir / REVIEW_FOLDER if out_dir is not None else None
+    if previous_dir is None:
+        return Context(roster, mark=mark, review_dir=review_dir), ()
+    if not previous_dir.is_dir():
+        raise NianbaoError(f"找不到上年年报的文件夹“{previous_dir}”。")
+    index = index_previous(discover(previous_dir, recursive), jobs)
+    return Context(roster, index.roster, index.files, mark, review_dir), index.notes
 
 
-def summary_rows(rows: list[Outcome], folder: Path) -> list[list[object]]:
-    """The rows of the summary table."""
-    table: list[list[object]] = []
-    for index, row in enumerate(rows, start=1):
-        file = str(row.file.relative_to(folder)) if folder in row.file.parents else str(row.file)
-        table.append(
-            [
-                index,
-                file,
-                row.agency,
-                row.year or "",
-                row.status,
-                row.errors,
-                row.warnings,
-                "\n".join(row.messages),
-                row.output,
-            ]
-        )
-    return table
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The summary written, and what the roster says of the run (None without a roster)."""
+
+    xlsx: Path
+    rows: tuple[Outcome, ...]
+    attendance: Attendance | None
 
 
-def write_summary(rows: list[Outcome], folder: Path, out_dir: Path) -> tuple[Path, Path]:
-    """汇总.xlsx (rows with errors highlighted) and 汇总.csv (UTF-8 with BOM, for Excel on Chinese Windows)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    table = summary_rows(rows, folder)
-    book = Workbook(write_only=True)  # streams rows: a county's thousands of rows stay fast
-    sheet = book.create_sheet(SUMMARY_NAME)
-    for column, width in zip("ABCDEFGHI", (6, 30, 30, 8, 10, 8, 8, 100, 50), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    bold, red, wrap = Font(bold=True), PatternFill("solid", fgColor="F8CBAD"), Alignment(wrap_text=True, vertical="top")
-
-    def cells(values: list[Any], **style: object) -> list[Any]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a message starting with "=" is text, not a formula
-            for name, setting in style.items():
-                setattr(cell, name, setting)
-            out.append(cell)
-        return out
-
-    sheet.append(cells(list(SUMMARY_COLUMNS), font=bold))
-    for values, row in zip(table, rows, strict=True):
-        values = [neutral(value) for value in values]
-        sheet.append(cells(values, alignment=wrap) if row.status == OK else cells(values, alignment=wrap, fill=red))
-    xlsx = out_dir / f"{SUMMARY_NAME}.xlsx"
-    with atomic_output(xlsx) as temporary:
-        book.save(temporary)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SUMMARY_COLUMNS)
-    writer.writerows([[neutral(value) for value in values] for values in table])
-    csv_path = out_dir / f"{SUMMARY_NAME}.csv"
-    write_bytes(csv_path, buffer.getvalue().encode("utf-8-sig"))
-    return xlsx, csv_path
+def summarise(rows: list[Outcome], others: list[Outcome], folder: Path, out_dir: Path, context: Context) -> Summary:
+    """汇总.xlsx and 汇总.csv: every file of the folder, and with a roster every unit that sent nothing."""
+    table = [*rows, *others]
+    attendance = None
+    if context.roster is not None:
+        table, attendance = reconcile(table, context.roster, folder)
+    shown = Shown(roster=context.roster is not None, previous=context.previous is not None, mark=context.mark)
+    xlsx, _ = write_summary(table, folder, out_dir, shown, context.roster)
+    return Summary(xlsx, tuple(table), attendance)
 
 
 MANIFEST_NAME = ".nianbao-bulk-manifest.json"  # what the last run wrote here, to remove it when it is stale
@@ -335,7 +436,8 @@ MANIFEST_NAME = ".nianbao-bulk-manifest.json"  # what the last run wrote here, t
 
 def written_files(out_dir: Path, rows: list[Outcome]) -> dict[str, str]:
     """Every report file this run wrote, relative to `out_dir`, with its SHA-256."""
-    return {name: _digest(out_dir / name) for row in rows for name in row.written if (out_dir / name).is_file()}
+    names = [name for row in rows for name in (*row.written, *row.review_files)]
+    return {name: _digest(out_dir / name) for name in names if (out_dir / name).is_file()}
 
 
 def remove_stale(out_dir: Path, written: dict[str, str]) -> list[str]:

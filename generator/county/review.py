@@ -1,180 +1,367 @@
-"""The 退回意见 (review letter) sent back to a unit: what was received, each problem with its place and the fix."""
+"""The 退回意见 sent back to a unit: which file was received, each problem with its place and how to fix it,
+as plain text and as a short DOCX."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
+import functools
 import re
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from ..issues import CheckResult, Issue, Severity
+from ..publish.zipwrite import Entry, build_zip, compress
 
-# What to do, for the problems whose message says what is wrong but not how to put it right; the other
-# messages end with their own 请… (and then FALLBACK_FIX points to them).
+# Warnings about how nianbao read or published the report, not about the unit's data: never a reason to send
+# a report back, and left out of the letter.
+NOT_FOR_UNIT = frozenset({"report-source", "pdf-font-substituted", "pdf-font-not-embedded"})
+SUMS = "把总计改为按明细合计的值，或找出填错的明细格；标准工作簿中总计是自动合计的公式，不要手工填写"
 FIXES = {
-    "row-total": "把总计改为本行各列之和；若总计无误，请核对各列的数字（工作簿中的总计是自动合计的公式，不要手工覆盖）",
-    "requests-total": "把（七）总计改为各项办理结果之和；若总计无误，请核对各项办理结果（不要手工覆盖自动合计的公式）",
-    "appeals-total": "把总计改为各项之和；若总计无误，请核对各项数字（不要手工覆盖自动合计的公式）",
-    "requests-balance": "核对本列的新收申请、上年结转、（七）总计和结转下年度继续办理四项，使第一项加第二项等于第三项加第四项",
-    "required": "填写这一项",
-    "not-integer": "改为不小于 0 的整数",
+    "not-integer": "改为不小于 0 的整数（件数），不要写单位或文字",
     "negative": "改为不小于 0 的整数",
-    "bad-amount": "改为以万元为单位的数字",
-    "too-precise": "金额最多保留四位小数",
-    "bad-date": "改为成文日期，如 2026-01-20",
-    "bad-year": "改为四位的报告年度，如 2025",
-    "bad-choice": "从下拉列表中选择",
+    "bad-amount": "改为不小于 0 的数字，单位为万元，不要写“万元”等文字",
+    "bad-date": "改为日期，如 2022-01-25",
+    "bad-year": "改为四位年份，如 2021",
     "bad-text": "改为文字",
-    "bad-type": "改为说明中要求的类型",
-    "out-of-range": "核对这个数字，多半是多打了几位",
-    "date-before-year-end": "改为报告年度结束之后的实际成文日期",
-    "date-late": "核对成文日期；确已逾期的，请按要求说明原因",
-    "text-empty": "补写这一部分；确实没有内容的写“无”",
-    "tables-empty": "把表二、三、四的数字填入标准工作表",
-    "carried-over-mismatch": "改为上年报告中“结转下年度继续办理”的数",
-    "in-force-drift": "核对现行有效件数（本年有修订的可不改）",
-    "layout-mismatch": "请在 nianbao 生成的标准工作簿中重新填写（不要增删行列或改动表头）",
-    "extra-missing": "在“自定义字段”表中补上这一项",
-    "extra-sheet": "把填错位置的数字移回标准工作表",
-    "previous-year": "核对所附的上年报告是否为上一年度的",
-    "title-numbered": "去掉标题开头的编号",
-    "text-heading1": "把这一行改为（一）（二）…式的小标题，或并入上一段",
-    "report-source": "今后请用标准工作簿报送",
+    "bad-choice": "从下拉列表中选择",
+    "required": "填写这一项",
+    "illegal-character": "删除这个看不见的控制字符（可把这段文字粘贴到记事本中再粘贴回来）",
+    "bad-type": "按说明改为应有的类型",
+    "number-as-text": "改为数字：选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入",
+    "number-normalised": "改为普通数字（不带空格、单位或全角字符）",
+    "cell-error": "改正这个单元格的公式，或直接填写数字",
+    "out-of-range": "核对这个数字，改为实际的数",
+    "unsupported-formula": "在 Excel/WPS 中打开并保存一次，或把公式改为数字",
+    "extra-sheet": "把数字移回标准工作表中对应的单元格",
+    "too-precise": "金额最多保留 6 位小数（单位：万元）",
+    "unknown-key": "检查键名的拼写，或删除这个键",
+    "unsupported-format": "用 2021 年格式（国办公开办函〔2021〕30号）的标准工作簿重新填报",
+    "layout-mismatch": "不要增删行列或改动表格标签；可用 nianbao new 生成标准工作簿后把数字填入",
+    "duplicate-key": "删除或改名重复的自定义字段",
+    "bad-key": "在 A 列填写字段名，或删除这一行的值",
+    "row-total": SUMS,
+    "requests-total": SUMS,
+    "appeals-total": SUMS,
+    "requests-balance": "核对这一列：一、本年新收＋二、上年结转，应等于三、（七）总计＋四、结转下年度继续办理",
+    "date-before-year-end": "成文日期应为报告年度结束之后的日期，请改正",
+    "date-late": "核对成文日期；确实晚于公布时限的，请在报告中如实说明",
+    "text-empty": "补写这一部分的内容",
+    "tables-empty": "把表格二、三、四的数字填入标准工作表",
+    "title-numbered": "删去标题前的编号，模板会自动编号",
+    "text-heading1": "把这一行改为（一）（二）…小标题，或并入正文",
+    "text-number-mismatch": "把文中的数字改为与表格一致，或改正表格",
+    "text-number-uncertain": "核对文中的数字与表格的口径，确属不同口径的可以不改",
+    "text-repeated": "按本年的实际情况重写这一段，不要照搬上年",
+    "problems-empty": "写明本年存在的主要问题和改进情况，不能空着或只写“无”",
+    "fee-not-reported": "在“六、其他需要报告的事项”中说明信息处理费的收取情况",
+    "carried-over-mismatch": "“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，请核对",
+    "in-force-drift": "核对现行有效件数：上年现行有效＋本年制发－本年废止；有修订的请说明",
+    "extra-missing": "在“自定义字段”表中添加这个字段",
+    "previous-year": "核对报告年度",
+    "report-blank-as-zero": "核对空白单元格：确为 0 的请填 0",
+    "report-thousands-separator": "核对数字",
+    "report-old-layout": "请按 2021 年格式的表格填报",
+    "report-extra-column": "删去统一格式中没有的列",
+    "report-label-variant": "表格标签请按统一格式填写",
+    "report-date-missing": "在报告末尾写明成文日期",
+    "report-no-header": "表格请保留统一格式的表头",
+    "report-missing": "请按统一格式补全这一部分，或报送标准工作簿",
+    "report-unknown-row": "表格各行请按统一格式填写，或报送标准工作簿",
+    "report-cell-count": "每行数字格的数目请与统一格式一致，或报送标准工作簿",
+    "report-duplicate-row": "删去重复的行，或报送标准工作簿",
 }
-FALLBACK_FIX = "按问题说明修改"
-COLUMN_WIDTHS_CM = (1.3, 1.3, 4.0, 5.1, 4.3)  # 序号 类别 位置 问题 修改意见: the A4 type area (16 cm)
+DEFAULT_FIX = "按问题说明改正"
+UNREADABLE_FIX = "按说明重新保存或重新填报后再报送"
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
-    """One problem as the letter lists it."""
+class Problem:
+    """One item of the letter: 错误 or 警告, where it is, what is wrong, and how to fix it."""
 
-    number: int
-    severity: Severity
-    place: str  # sheet and cell, a place in a document, or the JSON path
-    label: str  # which value (the table, row and column in words)
-    problem: str
+    severity: str
+    place: str
+    text: str
     fix: str
 
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A 退回意见: to which unit, about which file received, its problems, and the marked copy sent with it."""
+
+    unit: str
+    file: str
+    year: int | None
+    problems: tuple[Problem, ...]
+    marked: str = ""
+    received: str = ""  # when the file came in (the web server's letters), shown after the file's name
+
     @property
-    def kind(self) -> str:
-        """错误 or 警告."""
-        return "错误" if self.severity is Severity.ERROR else "警告"
+    def errors(self) -> int:
+        """How many of the problems are errors."""
+        return sum(problem.severity == "错误" for problem in self.problems)
+
+    @property
+    def title(self) -> str:
+        """关于甲镇人民政府2021年政府信息公开工作年度报告的退回意见."""
+        year = f"{self.year}年" if self.year else ""
+        return f"关于{self.unit}{year}政府信息公开工作年度报告的退回意见"
 
 
-def review_items(result: CheckResult | str) -> tuple[ReviewItem, ...]:
-    """Every problem of a check, errors first, numbered in that order (none for a file that could not be read)."""
-    if isinstance(result, str):
-        return ()
-    ordered = (*result.errors, *result.warnings)
-    return tuple(_item(number, issue) for number, issue in enumerate(ordered, start=1))
+def for_unit(issue: Issue) -> bool:
+    """Whether the unit is to act on an issue (not how nianbao read or published the report)."""
+    return issue.code not in NOT_FOR_UNIT
 
 
-def _item(number: int, issue: Issue) -> ReviewItem:
-    return ReviewItem(
-        number, issue.severity, issue.place, issue.label, issue.detail, FIXES.get(issue.code, FALLBACK_FIX)
+def needs_letter(result: CheckResult) -> bool:
+    """Whether a check found anything the unit is to fix or check."""
+    return any(for_unit(issue) for issue in result.issues)
+
+
+def problem(issue: Issue) -> Problem:
+    """An issue as an item of the letter."""
+    place = issue.place if issue.sheet or issue.where else f"数据项 {issue.path}" if issue.path else "整个文件"
+    severity = "错误" if issue.severity is Severity.ERROR else "警告"
+    return Problem(severity, place, f"{issue.label}：{issue.detail}", FIXES.get(issue.code, DEFAULT_FIX))
+
+
+def letter(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> Letter:
+    """The letter for a checked file: every issue for the unit, in report order."""
+    return Letter(unit, file, year, tuple(problem(i) for i in result.issues if for_unit(i)), marked)
+
+
+def unreadable_letter(unit: str, file: str, reason: str) -> Letter:
+    """The letter for a file that could not be read at all (.xls, damaged, not a report)."""
+    return Letter(unit, file, None, (Problem("错误", "整个文件", reason, UNREADABLE_FIX),))
+
+
+def _opening(letter: Letter) -> str:
+    received = f"（{letter.received} 收到）" if letter.received else ""
+    if not letter.problems:
+        return f"你单位报送的年报文件“{letter.file}”{received}经检查，未发现问题。"
+    warnings = len(letter.problems) - letter.errors
+    counts = "、".join(part for part in (_count(letter.errors, "错误"), _count(warnings, "警告")) if part)
+    if letter.errors:
+        ask = "请按下列意见修改后重新报送。错误必须改正；警告请逐条核对，确属无误的可以不改。"
+    else:
+        ask = "报告可以生成，但请逐条核对下列警告，需要修改的修改后重新报送。"
+    return f"你单位报送的年报文件“{letter.file}”{received}经检查，有 {counts}，{ask}"
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} 个{what}" if number else ""
+
+
+def _marked_note(letter: Letter) -> str:
+    return (
+        f"随本意见发回标注了问题的工作簿副本“{letter.marked}”：每处问题所在的单元格已标色，"
+        "鼠标移到单元格上可看到说明；“检查结果”工作表列出了全部问题。可以直接在副本中修改后报送。"
+        if letter.marked
+        else ""
     )
 
 
-def verdict(result: CheckResult | str) -> str:
-    """The one-sentence outcome at the top of the letter (`result` a message when the file could not be read)."""
-    if isinstance(result, str):
-        return f"文件无法读取（{result.rstrip('。')}）。请用标准工作簿重新报送。"
-    errors, warnings = len(result.errors), len(result.warnings)
-    if errors:
-        return f"有 {errors} 个错误、{warnings} 个警告：请修改全部错误、核对警告后重新报送。"
-    if warnings:
-        return f"没有错误，有 {warnings} 个警告：请核对；确有需要修改的，修改后重新报送。"
-    return "检查通过，未发现问题。"
+def letter_text(letter: Letter) -> str:
+    """The letter as plain text (UTF-8), to paste into a message or print."""
+    lines = [letter.title, "", f"{letter.unit}：", f"    {_opening(letter)}"]
+    if letter.marked:
+        lines.append(f"    {_marked_note(letter)}")
+    lines.append("")
+    for number, item in enumerate(letter.problems, start=1):
+        lines += [
+            f"{number}. 【{item.severity}】位置：{item.place}",
+            f"   问题：{item.text}",
+            f"   修改：{item.fix}",
+            "",
+        ]
+    return "\n".join(lines)
 
 
-def _head(unit: str, file: str, received: str) -> list[str]:
-    lines = [f"报送单位：{unit}", f"收到的文件：{file}" + (f"（{received} 收到）" if received else "")]
-    return lines
+def review_text(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> str:
+    """The 退回意见 of a checked file as plain text."""
+    return letter_text(letter(unit, file, result, year, marked))
 
 
-def review_text(unit: str, file: str, result: CheckResult | str, received: str = "") -> str:
-    """The letter as plain text (for a message or an e-mail): unit, file, then each problem. `result` is the
-    check of the file, or why it could not be read."""
-    lines = ["年度报告退回意见", "", *_head(unit, file, received), f"检查结果：{verdict(result)}"]
-    items = review_items(result)
-    for title, severity in (("必须修改的错误", Severity.ERROR), ("请核对的警告", Severity.WARNING)):
-        chosen = [item for item in items if item.severity is severity]
-        if not chosen:
-            continue
-        lines += ["", f"{'一' if severity is Severity.ERROR else '二'}、{title}（{len(chosen)} 个）"]
-        for item in chosen:
-            lines += [
-                f"{item.number}. 位置：{item.place}（{item.label}）",
-                f"   问题：{item.problem}",
-                f"   修改：{item.fix}",
-            ]
-    return "\n".join(lines) + "\n"
+def review_docx(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> bytes:
+    """The 退回意见 of a checked file as a DOCX."""
+    return letter_docx(letter(unit, file, result, year, marked))
 
 
-def review_docx(
-    unit: str, file: str, result: CheckResult | str, received: str = "", when: dt.datetime | None = None
-) -> bytes:
-    """The letter as a short Word document: a title, the unit and file, and a table of the problems
-    (`when`: its creation time, fixed by default so the same letter gives the same file)."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+COLUMNS = (("序号", 12), ("类别", 12), ("位置", 38), ("问题", 60), ("修改意见", 50))  # relative widths
+TYPE_WIDTH_TWIPS = 9638  # 170 mm: A4 less 20 mm margins
+TITLE_CHARACTERS = 24  # 2号 characters on one line of the 170 mm type area, and some room
+BODY_FACE, TITLE_FACE, LATIN_FACE = "仿宋", "黑体", "Times New Roman"  # on every Windows PC; no GB2312 faces needed
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# A letter is a handful of parts written here: no python-docx in the bulk workers (its import and memory for
+# every worker), a millisecond a letter.
+_STATIC_PARTS = (
+    (
+        "[Content_Types].xml",
+        _HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        '<Override PartName="/word/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>',
+    ),
+    (
+        "_rels/.rels",
+        _HEAD + f'<Relationships xmlns="{_PACKAGE}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="word/document.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+        'core-properties" Target="docProps/core.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'extended-properties" Target="docProps/app.xml"/></Relationships>',
+    ),
+    (
+        "word/_rels/document.xml.rels",
+        _HEAD + f'<Relationships xmlns="{_PACKAGE}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>',
+    ),
+    (
+        "word/styles.xml",
+        _HEAD + f'<w:styles xmlns:w="{_W}"><w:docDefaults><w:rPrDefault><w:rPr>'
+        f'<w:rFonts w:ascii="{LATIN_FACE}" w:hAnsi="{LATIN_FACE}" w:eastAsia="{BODY_FACE}" w:cs="{LATIN_FACE}"/>'
+        '<w:sz w:val="28"/><w:szCs w:val="28"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr>'
+        "</w:pPrDefault></w:docDefaults>"
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr>'
+        '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:left w:w="85" w:type="dxa"/>'
+        '<w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/>'
+        '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr><w:tblPr><w:tblBorders>'
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + "</w:tblBorders></w:tblPr></w:style></w:styles>",
+    ),
+    (
+        "docProps/app.xml",
+        _HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>nianbao</Application></Properties>",
+    ),
+)
+_SECTION = (  # A4 portrait, 20 mm left and right, 25 mm top and bottom
+    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1417" w:right="1134" w:bottom="1417" w:left="1134" w:header="851" w:footer="992" w:gutter="0"/>'
+    "</w:sectPr>"
+)
 
-    from ..publish.default_template import set_fonts
-    from ..publish.layout import FANGSONG, HEITI, XIAOBIAOSONG
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
-    section.left_margin = section.right_margin = Cm(2.5)
-    normal = document.styles["Normal"]
-    set_fonts(normal, FANGSONG.name)
-    normal.font.size = Pt(14)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("年度报告退回意见")
-    set_fonts(run, XIAOBIAOSONG.name)
-    run.font.size = Pt(22)
-    for line in (*_head(unit, file, received), f"检查结果：{verdict(result)}"):
-        document.add_paragraph(line)
-    items = review_items(result)
-    if items:
-        table = document.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, ("序号", "类别", "位置", "问题", "修改意见"), strict=True):
-            cell.text = text
-            set_fonts(cell.paragraphs[0].runs[0], HEITI.name)
-        for item in items:
-            row = table.add_row().cells
-            values = (str(item.number), item.kind, f"{item.place}\n{item.label}", item.problem, item.fix)
-            for cell, text in zip(row, values, strict=True):
-                cell.text = text
-        table.autofit = False
-        for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
-            column.width = Cm(width)  # the grid, which LibreOffice and WPS follow
-        for row in table.rows:
-            for cell, width in zip(row.cells, COLUMN_WIDTHS_CM, strict=True):
-                cell.width = Cm(width)
-                for paragraph in cell.paragraphs:
-                    for piece in paragraph.runs:
-                        piece.font.size = Pt(10.5)
-    properties = document.core_properties
-    properties.title = f"{unit} 年度报告退回意见"
-    properties.author = properties.last_modified_by = "nianbao"
-    moment = (when or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).replace(tzinfo=None)
-    properties.created = properties.modified = moment
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+def _title_lines(letter: Letter) -> tuple[str, ...]:
+    """The title on one line, or broken before 政府信息公开 when it is too long for one."""
+    if len(letter.title) <= TITLE_CHARACTERS:
+        return (letter.title,)
+    head, _, tail = letter.title.partition("政府信息公开")
+    return (head, "政府信息公开" + tail)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
+def _text(text: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", text))
 
 
-def review_file_name(unit: str, suffix: str = ".docx") -> str:
-    """退回意见-{unit}.docx, safe as a Windows file name."""
-    safe = _UNSAFE.sub("_", unit).strip("_ .")[:100]
-    return f"退回意见-{safe or '单位'}{suffix}"
+def _run(text: str, size: float | None = None, bold: bool = False, face: str = "") -> str:
+    properties = ""
+    if face:
+        properties += f'<w:rFonts w:ascii="{face}" w:hAnsi="{face}" w:eastAsia="{face}"/>'
+    if bold:
+        properties += "<w:b/>"
+    if size:
+        properties += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    lines = _text(text).split("\n")
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
+    return f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}{body}</w:r>"
+
+
+def _paragraph(runs: str, centre: bool = False, indent: bool = False) -> str:
+    properties = '<w:jc w:val="center"/>' if centre else ""
+    if indent:
+        properties = '<w:ind w:firstLine="560"/>' + properties
+    return f"<w:p>{f'<w:pPr>{properties}</w:pPr>' if properties else ''}{runs}</w:p>"
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    total = sum(width for _, width in COLUMNS)
+    widths = [round(TYPE_WIDTH_TWIPS * width / total) for _, width in COLUMNS]
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    body = []
+    for index, row in enumerate(rows):
+        header = "<w:trPr><w:tblHeader/></w:trPr>" if index == 0 else ""
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+            f"{_paragraph(_run(text, 10.5, bold=index == 0))}</w:tc>"
+            for text, width in zip(row, widths, strict=True)
+        )
+        body.append(f"<w:tr>{header}{cells}</w:tr>")
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(body)}</w:tbl>'
+    )
+
+
+def _document(letter: Letter) -> str:
+    title = _run("\n".join(_title_lines(letter)), 18, face=TITLE_FACE)
+    parts = [_paragraph(title, centre=True), _paragraph(_run(f"{letter.unit}："))]
+    parts += [_paragraph(_run(text), indent=True) for text in (_opening(letter), _marked_note(letter)) if text]
+    rows = [tuple(heading for heading, _ in COLUMNS)]
+    rows += [(str(n), p.severity, p.place, p.text, p.fix) for n, p in enumerate(letter.problems, start=1)]
+    parts += [_table(rows), "<w:p/>"]
+    return f'{_HEAD}<w:document xmlns:w="{_W}" xmlns:r="{_R}"><w:body>{"".join(parts)}{_SECTION}</w:body></w:document>'
+
+
+def _core(title: str, when: str) -> str:
+    return (
+        f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_text(title)}</dc:title><dc:creator>nianbao</dc:creator><cp:lastModifiedBy>nianbao"
+        "</cp:lastModifiedBy><dc:language>zh-CN</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified></cp:coreProperties>'
+    )
+
+
+@functools.cache
+def _static_entries() -> tuple[Entry, ...]:
+    """The parts every letter shares, deflated once."""
+    return tuple(compress(name, text.encode("utf-8")) for name, text in _STATIC_PARTS)
+
+
+def letter_docx(letter: Letter) -> bytes:
+    """The letter as a short DOCX: title, salutation, what was received, a table of the problems (A4 portrait)."""
+    from ..publish.properties import build_time, w3cdtf
+
+    entries = [
+        *_static_entries(),
+        compress("word/document.xml", _document(letter).encode("utf-8")),
+        compress("docProps/core.xml", _core(letter.title, w3cdtf(build_time())).encode("utf-8")),
+    ]
+    return build_zip(entries)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _unit_part(unit: str, year: int | None) -> str:
+    name = _UNSAFE.sub("_", "".join(unit.split()))[:60].strip(" .") or "未知单位"
+    return f"{name}{year}年年报" if year else f"{name}年报"
+
+
+def letter_file_name(unit: str, year: int | None) -> str:
+    """The letter's file name without suffix, named after the unit: 甲镇人民政府2021年年报退回意见."""
+    return f"{_unit_part(unit, year)}退回意见"
+
+
+def marked_name(unit: str, year: int | None) -> str:
+    """The marked copy's file name, beside the letter: 甲镇人民政府2021年年报（标注问题）.xlsx."""
+    return f"{_unit_part(unit, year)}（标注问题）.xlsx"

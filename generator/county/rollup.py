@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -14,20 +14,33 @@ from ..check.load import load
 from ..errors import NianbaoError
 from ..issues import PROSE_CODES
 from ..model import Report, Value, complete_values, make_report
+from .previous import newest, why_newest
+from .roster import normalise_name
 
 
 @dataclass(frozen=True, slots=True)
 class Rollup:
-    """The summed report (None if nothing could be added), its year, the inputs added up, those left out and why."""
+    """The summed report (None if nothing could be added), its year, the units added up (input and report,
+    in input order), those left out and why, and the choices made among several inputs of one unit."""
 
     report: Report | None
     year: int | None
-    included: tuple[Path, ...]
+    units: tuple[tuple[Path, Report], ...]
     left_out: tuple[tuple[Path, str], ...]
+    choices: tuple[str, ...] = ()
+
+    @property
+    def included(self) -> tuple[Path, ...]:
+        """The inputs added up."""
+        return tuple(path for path, _ in self.units)
 
 
-def roll_up(paths: Iterable[Path], agency: str, year: int | None = None) -> Rollup:
-    """Read and check every input; add up the valid ones of one year, each agency once."""
+def roll_up(
+    paths: Iterable[Path], agency: str, year: int | None = None, on_each: Callable[[Path], None] | None = None
+) -> Rollup:
+    """Read and check every input (`on_each` after each); add up the valid ones of one year, each unit once:
+    of several inputs of one unit (the same normalised name) the one with the latest 成文日期, then the
+    latest file time, and the others left out saying so."""
     loaded: list[tuple[Path, Report]] = []
     left_out: list[tuple[Path, str]] = []
     for path in paths:
@@ -36,23 +49,39 @@ def roll_up(paths: Iterable[Path], agency: str, year: int | None = None) -> Roll
         except NianbaoError as exc:
             left_out.append((path, exc.message))
             continue
-        if all(issue.code in PROSE_CODES for issue in checked.result.errors):  # prose to fix, figures sound
+        finally:
+            if on_each is not None:
+                on_each(path)
+        errors = checked.result.errors
+        if all(issue.code in PROSE_CODES for issue in errors):  # prose to fix, figures sound
             loaded.append((path, checked.report))
         else:
-            left_out.append((path, f"有 {len(checked.result.errors)} 个错误"))
+            left_out.append((path, f"有 {len(errors)} 个错误，如：{errors[0].message}"))
     chosen = choose_year((report.year for _, report in loaded), year)
-    included: list[tuple[Path, Report]] = []
-    first_of: dict[str, Path] = {}
+    of_year: dict[str, list[tuple[Path, Report]]] = {}
     for path, report in loaded:
         if report.year != chosen:
             left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))
-        elif report.agency in first_of:
-            left_out.append((path, f"与“{first_of[report.agency].name}”是同一机关，只计入一次"))
         else:
-            first_of[report.agency] = path
-            included.append((path, report))
+            of_year.setdefault(normalise_name(report.agency), []).append((path, report))
+    kept: set[Path] = set()
+    choices = []
+    for group in of_year.values():
+        path, report = newest(group, lambda unit: _date(unit[1]), lambda unit: unit[0])
+        kept.add(path)
+        for other, other_report in group:
+            if other != path:
+                reason = why_newest(path, _date(report), other, _date(other_report))
+                left_out.append((other, f"与“{path.name}”是同一单位（{report.agency}），计入了后者：{reason}"))
+                choices.append(f"“{report.agency}”有 {len(group)} 份，计入“{path.name}”（{reason}）")
+    included = tuple((path, report) for path, report in loaded if path in kept)
     total = add_up((report for _, report in included), agency) if included else None
-    return Rollup(total, chosen, tuple(path for path, _ in included), tuple(left_out))
+    return Rollup(total, chosen, included, tuple(left_out), tuple(dict.fromkeys(choices)))
+
+
+def _date(report: Report) -> dt.date | None:
+    date = report["date"]
+    return date if isinstance(date, dt.date) else None
 
 
 def add_up(reports: Iterable[Report], agency: str) -> Report:

@@ -11,7 +11,9 @@ so only the one that kills a worker gets the failure. Results come back in input
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -180,6 +182,16 @@ class Supervisor(Generic[R]):
         if self.pool is not None:
             _terminate(self.pool)
             self.pool = None
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel stop this worker when the bulk process dies (even by SIGKILL): no orphans.
+    Ctrl-C reaches the whole process group: the parent alone handles it (it stops the workers), so a worker
+    never prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
 from ..chinese import cn_ordinal, plain_number
+from ..clock import fixed_time, w3cdtf
 from ..files import atomic_output
 from ..model import Report, Value, from_parts
 
@@ -71,6 +72,7 @@ def save_book(book: Workbook, path: Path) -> None:
     openpyxl writes every non-ASCII character as a reference (三 as &#19977;): three times the bytes
     for Chinese labels and a slower read. The references are decoded into the same characters.
     """
+    fixed = fixed_time()
     buffer = io.BytesIO()
     book.save(buffer)
     with zipfile.ZipFile(buffer) as source:
@@ -79,7 +81,14 @@ def save_book(book: Workbook, path: Path) -> None:
         for info, data in entries:
             if info.filename.endswith(".xml") and b"&#" in data:
                 data = _NON_ASCII_REFERENCE.sub(_decoded_reference, data)
+            if fixed is not None:  # a reproducible build: the same workbook is the same bytes
+                info.date_time = (fixed.year, fixed.month, fixed.day, fixed.hour, fixed.minute, fixed.second)
+                if info.filename == "docProps/core.xml":
+                    data = _STAMP.sub(rb"\g<1>" + w3cdtf(fixed).encode() + rb"\g<2>", data)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 
 
 _NON_ASCII_REFERENCE = re.compile(rb"&#(\d{3,7});")

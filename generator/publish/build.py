@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 from .. import issues as it
 from .. import schema
 from ..check.load import Checked, load
+from ..clock import fixed_time
 from ..errors import NianbaoError
 from ..files import write_bytes
 from ..formats.sniff import InputFormat
@@ -145,9 +147,34 @@ def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> by
                 timeout=180,
                 env=env,
             )
-            return source.with_suffix(".pdf").read_bytes()
+            return reproducible_pdf(source.with_suffix(".pdf").read_bytes())
         except (subprocess.SubprocessError, OSError) as exc:
             raise NianbaoError(f"LibreOffice 转换 PDF 失败：{exc}") from exc
+
+
+_PDF_DATE = re.compile(rb"/CreationDate\(D:\d{14}")
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")  # LibreOffice's, over the bytes with the old time
+
+
+def reproducible_pdf(pdf: bytes) -> bytes:
+    """With SOURCE_DATE_EPOCH set, LibreOffice's creation time and random file ID replaced by the fixed time and
+    a digest of the content, each the same length (the cross-reference offsets stay right): the same input is
+    the same PDF. Without it, the PDF as LibreOffice made it."""
+    fixed = fixed_time()
+    if fixed is None:
+        return pdf
+    pdf = _PDF_DATE.sub(b"/CreationDate(D:" + fixed.strftime("%Y%m%d%H%M%S").encode(), pdf)
+    content = _PDF_CHECKSUM.sub(b"", _PDF_ID.sub(b"", pdf))
+    digest = hashlib.md5(content, usedforsecurity=False).hexdigest().upper().encode()
+
+    def same_length(found: re.Match[bytes]) -> bytes:
+        whole = found.group(0)
+        for group in found.groups():
+            whole = whole.replace(group, digest)
+        return whole
+
+    return _PDF_CHECKSUM.sub(same_length, _PDF_ID.sub(same_length, pdf))
 
 
 @functools.cache

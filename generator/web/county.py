@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..county.review import review_file_name
 from ..county.roster import same_unit
 from ..errors import NianbaoError
 from ..formats.sniff import InputFormat
@@ -273,10 +272,10 @@ async def _review(request: Request, submission: Submission, unit: Unit) -> Respo
     if suffix not in (".docx", ".txt"):
         raise Problem(404, "http-404", "找不到这个页面。")
     path = server_of(request).store.file_of(submission)
-    data = await job(
+    data, name = await job(
         request, work.review_files, unit.name, str(path), submission.file_name, submission.received_at, suffix
     )
-    return download(data, review_file_name(unit.name, suffix), work.MEDIA_TYPES[suffix])
+    return download(data, name, work.MEDIA_TYPES[suffix])
 
 
 async def submission_review(request: Request) -> Response:

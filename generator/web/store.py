@@ -18,7 +18,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..county.roster import normalized_name
+from ..county.roster import normalise_name
 from ..errors import NianbaoError
 from ..files import write_bytes
 from . import security
@@ -277,7 +277,7 @@ class Store:
     def add_unit(self, name: str, kind: str = "", contact: str = "") -> Unit:
         """Put a unit on the roster with a fresh submission token; DuplicateUnit when it is there already."""
         name = " ".join(name.split())
-        key = normalized_name(name)
+        key = normalise_name(name)
         token = security.new_token()
         with self.db() as db:
             row = db.execute("SELECT name FROM units WHERE normalized = ?", (key,)).fetchone()

@@ -205,17 +205,19 @@ def rollup_workbook(latest: list[Latest], agency: str, year: int | None = None) 
         return RolledUp(path.read_bytes(), rolled.year, len(rolled.included), left_out)
 
 
-def review_files(unit: str, path: str, file_name: str, received: str, suffix: str) -> bytes:
-    """The 退回意见 of a unit's submission (`received`: ISO time), as DOCX or text."""
-    from ..county.review import review_docx, review_text
+def review_files(unit: str, path: str, file_name: str, received: str, suffix: str) -> tuple[bytes, str]:
+    """The 退回意见 of a unit's submission (`received`: ISO time) as DOCX or text, and its file name."""
+    from ..county import review
 
-    outcome: CheckResult | str
+    shown = dt.datetime.fromisoformat(received).strftime("%Y-%m-%d %H:%M")
     try:
-        outcome = load(Path(path)).result
+        checked = load(Path(path))
     except NianbaoError as exc:
-        outcome = exc.message
-    moment = dt.datetime.fromisoformat(received)
-    shown = moment.strftime("%Y-%m-%d %H:%M")
+        letter = replace(review.unreadable_letter(unit, file_name, exc.message), received=shown)
+    else:
+        letter = review.letter(unit, file_name, checked.result, checked.report.year)
+        letter = replace(letter, received=shown)
+    name = review.letter_file_name(unit, letter.year) + suffix
     if suffix == ".txt":
-        return review_text(unit, file_name, outcome, shown).encode("utf-8")
-    return review_docx(unit, file_name, outcome, shown, moment)
+        return review.letter_text(letter).encode("utf-8"), name
+    return review.letter_docx(letter), name
