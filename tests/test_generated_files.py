@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from builders import ROOT
 
 from generator.check.load import load
@@ -26,16 +28,30 @@ def zip_parts(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist() if name not in VOLATILE}
 
 
-def test_inputs_match_the_code(tmp_path: Path) -> None:
+def test_inputs_match_the_code_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the samples' SOURCE_DATE_EPOCH, the workbooks written now are the committed files, times and all."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(regenerate.SAMPLE_TIME.timestamp())))
     for fresh in regenerate.write_inputs(tmp_path):
         committed = ROOT / "inputs" / fresh.name
         assert committed.exists(), f"{committed} missing: run python scripts/regenerate.py"
-        if fresh.suffix == ".xlsx":
-            assert zip_parts(fresh) == zip_parts(committed), (
-                f"{committed.name} drifted: run python scripts/regenerate.py"
-            )
-        else:
-            assert fresh.read_text("utf-8") == committed.read_text("utf-8"), f"{committed.name} drifted"
+        assert fresh.read_bytes() == committed.read_bytes(), (
+            f"{committed.name} drifted: run python scripts/regenerate.py"
+        )
+
+
+def test_a_pdf_made_twice_under_source_date_epoch_is_the_same_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice stamps each PDF with the clock and a random ID: both are replaced, lengths kept."""
+    from generator.publish.build import reproducible_pdf
+
+    made = (ROOT / "samples" / "seed.pdf").read_bytes()
+    other = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20300101000000", made)
+    other = re.sub(rb"<[0-9A-F]{32}>", b"<" + b"0" * 32 + b">", other)
+    assert other != made
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert reproducible_pdf(other) == other
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(regenerate.SAMPLE_TIME.timestamp())))
+    assert reproducible_pdf(other) == made
+    assert len(reproducible_pdf(other)) == len(other)
 
 
 def test_seed_json_is_in_canonical_form() -> None:
