@@ -30,7 +30,7 @@ from generator.county.roster import normalise_name  # noqa: E402
 from generator.formats.json_document import dumps  # noqa: E402
 from generator.formats.workbook_writer import save_book, write_workbook  # noqa: E402
 from generator.model import Report, Section, make_report  # noqa: E402
-from generator.publish.build import docx_to_pdf  # noqa: E402
+from generator.publish.build import office_to_pdf  # noqa: E402
 
 COUNTY = "示例县"
 TEXT = (
@@ -196,38 +196,10 @@ def _previews(folder: Path, analysis: Path) -> list[Path]:
         suffix = ".docx" if stem in ("county-letter", "county-report") else ".xlsx"
         with tempfile.TemporaryDirectory() as temporary:
             pdf = Path(temporary) / f"{stem}.pdf"
-            pdf.write_bytes(
-                docx_to_pdf(data, f"{stem}{suffix}") if suffix == ".docx" else _xlsx_to_pdf(data, Path(temporary))
-            )
+            pdf.write_bytes(office_to_pdf(data, f"{stem}{suffix}"))
             subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(folder / stem)], check=True)
         pngs += sorted(folder.glob(f"{stem}-*.png"))
     return pngs
-
-
-def _xlsx_to_pdf(data: bytes, folder: Path) -> bytes:
-    """A workbook printed to PDF by LibreOffice (every sheet, its own print settings)."""
-    from generator.publish.build import libreoffice_environment, require_libreoffice
-
-    source = folder / "book.xlsx"
-    source.write_bytes(data)
-    profile = folder / "profile"
-    subprocess.run(
-        [
-            require_libreoffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=libreoffice_environment(),
-    )
-    return source.with_suffix(".pdf").read_bytes()
 
 
 def parts(data: bytes) -> dict[str, bytes]:

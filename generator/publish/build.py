@@ -123,10 +123,15 @@ def libreoffice_environment() -> dict[str, str]:
 
 def docx_to_pdf(docx: bytes, name: str, env: dict[str, str] | None = None) -> bytes:
     """Convert DOCX bytes to PDF bytes with LibreOffice headless (fonts embedded, as it always does)."""
+    return office_to_pdf(docx, f"{Path(name).stem}.docx", env)
+
+
+def office_to_pdf(data: bytes, name: str, env: dict[str, str] | None = None) -> bytes:
+    """Print a document LibreOffice opens (its kind told by `name`'s suffix: .docx, .xlsx) to PDF bytes."""
     command = require_libreoffice()
     with tempfile.TemporaryDirectory(prefix="nianbao-pdf-") as folder:
-        source = Path(folder) / f"{Path(name).stem}.docx"
-        source.write_bytes(docx)
+        source = Path(folder) / Path(name).name
+        source.write_bytes(data)
         profile = Path(folder) / "profile"
         env = env or libreoffice_environment()
         try:
