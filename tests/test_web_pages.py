@@ -14,8 +14,6 @@ from builders import ROOT
 from starlette.testclient import TestClient
 from web_support import add_units, csrf_of, data_of, hidden, module_client, set_up_county, upload
 
-from generator import schema
-
 SEED = ROOT / "inputs" / "seed.xlsx"
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"
 SEED_JSON = ROOT / "inputs" / "seed.json"
@@ -196,9 +194,12 @@ def test_the_county_downloads(client: TestClient, county: dict[str, str]) -> Non
     rollup = client.get("/county/export/rollup.xlsx")
     assert rollup.status_code == 200
     assert "filename*=UTF-8''%E6%9F%90%E6%9F%90%E5%8E%BF" in rollup.headers["content-disposition"]  # 某某县…
-    book = load_workbook(io.BytesIO(rollup.content))
-    field = schema.BY_PATH["requests.new.natural_person"]
-    assert book[field.sheet][field.cell].value == 2  # 古交镇 sent 三泉镇's report: one agency, added once
+    detail = load_workbook(io.BytesIO(rollup.content))["明细"]
+    paths = [cell.value for cell in detail[3]]
+    column = paths.index("requests.new.natural_person") + 1
+    units = list(detail.iter_rows(min_row=4, values_only=True))
+    assert [row[2] for row in units[:-1]] == ["seed.xlsx"]  # the name the unit gave its file, not the server's
+    assert units[-1][column - 1] == 2  # 古交镇 sent 三泉镇's report: one agency, added once
 
 
 def test_the_roster_does_not_take_a_unit_twice(client: TestClient, county: dict[str, str]) -> None:

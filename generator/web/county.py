@@ -325,7 +325,7 @@ async def export_summary(request: Request) -> Response:
 
 
 async def export_rollup(request: Request) -> Response:
-    """The county's figures: the latest valid reports of one year added up, as the standard workbook."""
+    """The county's figures: the latest valid reports of one year added up (明细, 未计入, 分析)."""
     await require_login(request)
     county = await run_in_threadpool(server_of(request).store.setting, "county", "汇总")
     rolled = await job(request, work.rollup_workbook, await _latest(request), county, seconds=600)

@@ -191,17 +191,25 @@ class RolledUp:
 
 
 def rollup_workbook(latest: list[Latest], agency: str, year: int | None = None) -> RolledUp:
-    """The tables of every unit's latest valid submission added up, as the standard workbook."""
-    from ..formats.workbook_writer import write_workbook
+    """The tables of every unit's latest valid submission added up, as `nianbao rollup` writes them: 明细 (a row
+    per unit, named by the file it sent), 未计入 and 分析."""
+    from ..county.rollup_book import county_workbook
+    from ..formats.workbook_writer import save_book
 
     names = {entry.path: entry.unit for entry in latest if entry.path}
+    sent = {entry.path: Path(entry.file_name or entry.unit) for entry in latest if entry.path}
     rolled = roll_up([Path(path) for path in names], agency, year)
     left_out = tuple((names.get(str(path), path.name), reason) for path, reason in rolled.left_out)
     if rolled.report is None:
         return RolledUp(None, rolled.year, 0, left_out)
+    shown = replace(
+        rolled,
+        units=tuple((sent.get(str(path), path), report) for path, report in rolled.units),
+        left_out=tuple((sent.get(str(path), path), reason) for path, reason in rolled.left_out),
+    )
     with tempfile.TemporaryDirectory(prefix="nianbao-rollup-") as folder:
         path = Path(folder) / "rollup.xlsx"
-        write_workbook(path, rolled.report)
+        save_book(county_workbook(shown), path)
         return RolledUp(path.read_bytes(), rolled.year, len(rolled.included), left_out)
 
 
