@@ -20,12 +20,13 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class IssueType:
-    """A catalogue entry: a stable public code, a severity, a Chinese title and message template."""
+    """A catalogue entry: a stable public code, a severity, a Chinese title, message template and fix."""
 
     code: str
     severity: Severity
     title: str
     template: str
+    fix: str = ""  # what the unit does about it, in the 退回意见 and the marked copy (blank: DEFAULT_FIX)
 
     def at(self, path: str, label: str | None = None, **facts: Any) -> Issue:
         """An issue of this type at `path`; `label` defaults to the field's label in the schema."""
@@ -160,121 +161,225 @@ class CheckResult:
 E, W = Severity.ERROR, Severity.WARNING
 
 # --- reading: types and ranges ------------------------------------------------------------
-NOT_INTEGER = IssueType("not-integer", E, "不是整数", "填写“{found}”，应为不小于 0 的整数")
-NEGATIVE = IssueType("negative", E, "负数", "填写 {found}，不能为负数")
-BAD_AMOUNT = IssueType("bad-amount", E, "金额无效", "填写“{found}”，应为不小于 0 的数字（单位：万元）")
-BAD_DATE = IssueType("bad-date", E, "日期无效", "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日")
-BAD_YEAR = IssueType("bad-year", E, "年度无效", "填写“{found}”，应为四位年份，如 2021")
-BAD_TEXT = IssueType("bad-text", E, "文字无效", "填写的是{found}，应为文字")
-BAD_CHOICE = IssueType("bad-choice", E, "不在可选范围内", "填写“{found}”，应为以下之一：{choices}")
-REQUIRED = IssueType("required", E, "必填项为空", "未填写，这是必填项")
-ILLEGAL_CHARACTER = IssueType(
-    "illegal-character", E, "不可见的控制字符", "含有 Word 无法保存的控制字符 {found}（第 {position} 个字符），请删除"
+SUMS_FIX = "把总计改为按明细合计的值，或找出填错的明细格；标准工作簿中总计是自动合计的公式，不要手工填写"
+DEFAULT_FIX = "按问题说明改正"  # for an issue whose type names no fix of its own
+
+NOT_INTEGER = IssueType(
+    "not-integer",
+    E,
+    "不是整数",
+    "填写“{found}”，应为不小于 0 的整数",
+    fix="改为不小于 0 的整数（件数），不要写单位或文字",
 )
-BAD_TYPE = IssueType("bad-type", E, "类型不符", "应为{expected}，实际是{found}")
+NEGATIVE = IssueType("negative", E, "负数", "填写 {found}，不能为负数", fix="改为不小于 0 的整数")
+BAD_AMOUNT = IssueType(
+    "bad-amount",
+    E,
+    "金额无效",
+    "填写“{found}”，应为不小于 0 的数字（单位：万元）",
+    fix="改为不小于 0 的数字，单位为万元，不要写“万元”等文字",
+)
+BAD_DATE = IssueType(
+    "bad-date",
+    E,
+    "日期无效",
+    "填写“{found}”，应为日期，如 2022-01-25、2022/1/25 或 2022年1月25日",
+    fix="改为日期，如 2022-01-25",
+)
+BAD_YEAR = IssueType("bad-year", E, "年度无效", "填写“{found}”，应为四位年份，如 2021", fix="改为四位年份，如 2021")
+BAD_TEXT = IssueType("bad-text", E, "文字无效", "填写的是{found}，应为文字", fix="改为文字")
+BAD_CHOICE = IssueType(
+    "bad-choice", E, "不在可选范围内", "填写“{found}”，应为以下之一：{choices}", fix="从下拉列表中选择"
+)
+REQUIRED = IssueType("required", E, "必填项为空", "未填写，这是必填项", fix="填写这一项")
+ILLEGAL_CHARACTER = IssueType(
+    "illegal-character",
+    E,
+    "不可见的控制字符",
+    "含有 Word 无法保存的控制字符 {found}（第 {position} 个字符），请删除",
+    fix="删除这个看不见的控制字符（可把这段文字粘贴到记事本中再粘贴回来）",
+)
+BAD_TYPE = IssueType("bad-type", E, "类型不符", "应为{expected}，实际是{found}", fix="按说明改为应有的类型")
 NUMBER_AS_TEXT = IssueType(
     "number-as-text",
     E,
     "以文本形式存储的数字",
     "填写的“{found}”是以文本形式存储的数字，合计公式不会计入，请改为数字（在 Excel/WPS 中选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入）",
+    fix="改为数字：选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入",
 )
 NUMBER_NORMALISED = IssueType(
-    "number-normalised", W, "数字的写法不规范", "填写“{found}”，含有{dropped}，已按 {value} 读取；请改为普通数字"
+    "number-normalised",
+    W,
+    "数字的写法不规范",
+    "填写“{found}”，含有{dropped}，已按 {value} 读取；请改为普通数字",
+    fix="改为普通数字（不带空格、单位或全角字符）",
 )
 CELL_ERROR = IssueType(
-    "cell-error", E, "单元格显示错误值", "单元格显示错误值 {found}（公式出错），请改为正确的数字或文字"
+    "cell-error",
+    E,
+    "单元格显示错误值",
+    "单元格显示错误值 {found}（公式出错），请改为正确的数字或文字",
+    fix="改正这个单元格的公式，或直接填写数字",
 )
-OUT_OF_RANGE = IssueType("out-of-range", E, "数值过大", "填写 {found}，超出合理范围（不超过 {limit}），请核对")
+OUT_OF_RANGE = IssueType(
+    "out-of-range",
+    E,
+    "数值过大",
+    "填写 {found}，超出合理范围（不超过 {limit}），请核对",
+    fix="核对这个数字，改为实际的数",
+)
 UNSUPPORTED_FORMULA = IssueType(
     "unsupported-formula",
     E,
     "无法计算的公式",
     "公式 {found} 没有保存计算结果，nianbao 只能计算简单的加减乘除和 SUM（{reason}）；请在 Excel/WPS 中打开并保存，或改为数字",
+    fix="在 Excel/WPS 中打开并保存一次，或把公式改为数字",
 )
 EXTRA_SHEET = IssueType(
     "extra-sheet",
     W,
     "多出的工作表",
     "这个工作表有 {found} 个数字（如 {first}），但年报只读取标准工作表中的数据；{hint}如果数字填错了地方，请移回标准工作表",
+    fix="把数字移回标准工作表中对应的单元格",
 )
-TOO_PRECISE = IssueType("too-precise", E, "小数位数过多", "填写 {found}，金额最多保留 {places} 位小数（单位：万元）")
-UNKNOWN_KEY = IssueType("unknown-key", E, "未知的键", "不是年报数据中的键，请检查拼写{hint}")
+TOO_PRECISE = IssueType(
+    "too-precise",
+    E,
+    "小数位数过多",
+    "填写 {found}，金额最多保留 {places} 位小数（单位：万元）",
+    fix="金额最多保留 6 位小数（单位：万元）",
+)
+UNKNOWN_KEY = IssueType(
+    "unknown-key", E, "未知的键", "不是年报数据中的键，请检查拼写{hint}", fix="检查键名的拼写，或删除这个键"
+)
 UNSUPPORTED_FORMAT = IssueType(
-    "unsupported-format", E, "格式版本不支持", "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）"
+    "unsupported-format",
+    E,
+    "格式版本不支持",
+    "填写“{found}”，目前只支持“2021”（国办公开办函〔2021〕30号）",
+    fix="用 2021 年格式（国办公开办函〔2021〕30号）的标准工作簿重新填报",
 )
-LAYOUT_MISMATCH = IssueType("layout-mismatch", E, "工作簿结构与标准不符", "{found}，{expected}")
-DUPLICATE_KEY = IssueType("duplicate-key", E, "自定义字段重复", "字段名“{key}”已在第 {first} 行出现")
-BAD_KEY = IssueType("bad-key", E, "自定义字段名无效", "有值但没有字段名，请在 A 列填写字段名")
+LAYOUT_MISMATCH = IssueType(
+    "layout-mismatch",
+    E,
+    "工作簿结构与标准不符",
+    "{found}，{expected}",
+    fix="不要增删行列或改动表格标签；可用 nianbao new 生成标准工作簿后把数字填入",
+)
+DUPLICATE_KEY = IssueType(
+    "duplicate-key", E, "自定义字段重复", "字段名“{key}”已在第 {first} 行出现", fix="删除或改名重复的自定义字段"
+)
+BAD_KEY = IssueType(
+    "bad-key", E, "自定义字段名无效", "有值但没有字段名，请在 A 列填写字段名", fix="在 A 列填写字段名，或删除这一行的值"
+)
 
 # --- arithmetic ---------------------------------------------------------------------------
-ROW_TOTAL = IssueType("row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（明细：{parts}）")
+ROW_TOTAL = IssueType(
+    "row-total", E, "行总计不符", "填写 {found}，按本行各列合计应为 {expected}（明细：{parts}）", fix=SUMS_FIX
+)
 REQUESTS_TOTAL = IssueType(
-    "requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）"
+    "requests-total", E, "（七）总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）", fix=SUMS_FIX
 )
 APPEALS_TOTAL = IssueType(
-    "appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）"
+    "appeals-total", E, "复议诉讼总计不符", "填写 {found}，按明细合计应为 {expected}（明细：{parts}）", fix=SUMS_FIX
 )
 REQUESTS_BALANCE = IssueType(
     "requests-balance",
     E,
     "勾稽关系不成立",
     "第一项加第二项 = {new} + {carried_over} = {left}，第三项（七）总计加第四项 = {total} + {carried_forward} = {right}，两者应相等",
+    fix="核对这一列：一、本年新收＋二、上年结转，应等于三、（七）总计＋四、结转下年度继续办理",
 )
 
 # --- dates and completeness ---------------------------------------------------------------
 DATE_BEFORE_YEAR_END = IssueType(
-    "date-before-year-end", E, "成文日期早于年度结束", "填写 {found}，成文日期应在 {year} 年 12 月 31 日之后"
+    "date-before-year-end",
+    E,
+    "成文日期早于年度结束",
+    "填写 {found}，成文日期应在 {year} 年 12 月 31 日之后",
+    fix="成文日期应为报告年度结束之后的日期，请改正",
 )
-DATE_LATE = IssueType("date-late", W, "成文日期晚于公布时限", "填写 {found}，晚于公布时限 {deadline}（{basis}）")
-TEXT_EMPTY = IssueType("text-empty", W, "内容为空", "未填写内容，年报的这一部分不宜空缺{hint}")
+DATE_LATE = IssueType(
+    "date-late",
+    W,
+    "成文日期晚于公布时限",
+    "填写 {found}，晚于公布时限 {deadline}（{basis}）",
+    fix="核对成文日期；确实晚于公布时限的，请在报告中如实说明",
+)
+TEXT_EMPTY = IssueType(
+    "text-empty", W, "内容为空", "未填写内容，年报的这一部分不宜空缺{hint}", fix="补写这一部分的内容"
+)
 TABLES_EMPTY = IssueType(
     "tables-empty",
     W,
     "表格全为 0",
     "正文写了“{found}”，但表格二、三、四全部为 0：数字是否填在了别的工作表或漏填了？",
+    fix="把表格二、三、四的数字填入标准工作表",
 )
 TITLE_NUMBERED = IssueType(
     "title-numbered",
     W,
     "标题带了编号",
     "标题以“{found}”开头；模板会自动编号，已去掉这个编号，以免报告中印成“（二）（二）”",
+    fix="删去标题前的编号，模板会自动编号",
 )
 TEXT_HEADING1 = IssueType(
     "text-heading1",
     W,
     "正文中像一级标题的行",
     "第 {line} 段以“{found}”开头，像一级标题；一级标题由模板给出，正文中的小标题请用（一）（二）…",
+    fix="把这一行改为（一）（二）…小标题，或并入正文",
 )
 
 # --- the prose against the tables --------------------------------------------------------
 TEXT_NUMBER_MISMATCH = IssueType(
-    "text-number-mismatch", E, "文中数字与表格不符", "“{quote}”中的“{stated}”与表格不符：{expected}"
+    "text-number-mismatch",
+    E,
+    "文中数字与表格不符",
+    "“{quote}”中的“{stated}”与表格不符：{expected}",
+    fix="把文中的数字改为与表格一致，或改正表格",
 )
 TEXT_NUMBER_UNCERTAIN = IssueType(
     "text-number-uncertain",
     W,
     "文中数字与表格不一致（口径可能不同）",
     "“{quote}”中的“{stated}”与表格不一致：{expected}；{why}，如确属不同统计口径可忽略",
+    fix="核对文中的数字与表格的口径，确属不同口径的可以不改",
 )
-TEXT_REPEATED = IssueType("text-repeated", W, "与上年报告重复", "{found}")
+TEXT_REPEATED = IssueType(
+    "text-repeated", W, "与上年报告重复", "{found}", fix="按本年的实际情况重写这一段，不要照搬上年"
+)
 PROBLEMS_EMPTY = IssueType(
-    "problems-empty", E, "未写存在的主要问题及改进情况", "未填写内容{hint}：年报格式要求写明存在的主要问题和改进情况"
+    "problems-empty",
+    E,
+    "未写存在的主要问题及改进情况",
+    "未填写内容{hint}：年报格式要求写明存在的主要问题和改进情况",
+    fix="写明本年存在的主要问题和改进情况，不能空着或只写“无”",
 )
 FEE_NOT_REPORTED = IssueType(
-    "fee-not-reported", W, "六、其他事项未说明信息处理费", "{found}，但本部分没有说明信息处理费的收取情况"
+    "fee-not-reported",
+    W,
+    "六、其他事项未说明信息处理费",
+    "{found}，但本部分没有说明信息处理费的收取情况",
+    fix="在“六、其他需要报告的事项”中说明信息处理费的收取情况",
 )
 # errors in the prose only: the figures are sound (a county still adds them up)
 PROSE_CODES = frozenset(t.code for t in (TEXT_NUMBER_MISMATCH, PROBLEMS_EMPTY))
 
 # --- against last year's report (--previous) ----------------------------------------------
 CARRIED_OVER_MISMATCH = IssueType(
-    "carried-over-mismatch", E, "上年结转与上年报告不符", "填写 {found}，上年报告“四、结转下年度继续办理”为 {expected}"
+    "carried-over-mismatch",
+    E,
+    "上年结转与上年报告不符",
+    "填写 {found}，上年报告“四、结转下年度继续办理”为 {expected}",
+    fix="“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，请核对",
 )
 IN_FORCE_DRIFT = IssueType(
     "in-force-drift",
     W,
     "现行有效件数与上年不衔接",
     "填写 {found}，按上年现行有效 {previous} + 本年制发 {issued} − 本年废止 {repealed} 应为 {expected}（有修订时可忽略）",
+    fix="核对现行有效件数：上年现行有效＋本年制发－本年废止；有修订的请说明",
 )
 # --- rendering with a custom template -----------------------------------------------------
 MISSING_EXTRA = IssueType(
@@ -282,9 +387,12 @@ MISSING_EXTRA = IssueType(
     E,
     "缺少自定义字段",
     "模板“{template}”使用了自定义字段“{key}”，但这份输入中没有；请在“自定义字段”表（或 JSON 的 extra）中添加",
+    fix="在“自定义字段”表中添加这个字段",
 )
 
-PREVIOUS_YEAR = IssueType("previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}")
+PREVIOUS_YEAR = IssueType(
+    "previous-year", W, "上年报告年度不符", "上年报告的年度是 {found}，应为 {expected}", fix="核对报告年度"
+)
 # --- the published files (build --pdf) ---
 PDF_FONT_SUBSTITUTED = IssueType(
     "pdf-font-substituted",
@@ -394,27 +502,65 @@ R_SOURCE = IssueType(
     "数字和文字是从{kind}中读出的，不是从标准工作簿；问题的位置指报告中的表格、行和列，请对照原报告核对",
 )
 R_BLANK_AS_ZERO = IssueType(
-    "report-blank-as-zero", W, "空白单元格按 0 读取", "{count} 个单元格是空白或“/”“—”，已按 0 读取（如{example}）"
+    "report-blank-as-zero",
+    W,
+    "空白单元格按 0 读取",
+    "{count} 个单元格是空白或“/”“—”，已按 0 读取（如{example}）",
+    fix="核对空白单元格：确为 0 的请填 0",
 )
 R_THOUSANDS = IssueType(
-    "report-thousands-separator", W, "数字带千位分隔符", "{count} 个数字带千位分隔符（如“{example}”），已按数字读取"
+    "report-thousands-separator",
+    W,
+    "数字带千位分隔符",
+    "{count} 个数字带千位分隔符（如“{example}”），已按数字读取",
+    fix="核对数字",
 )
-R_OLD_LAYOUT = IssueType("report-old-layout", W, "表格为旧版格式", "{found}：{assumed}")
+R_OLD_LAYOUT = IssueType(
+    "report-old-layout", W, "表格为旧版格式", "{found}：{assumed}", fix="请按 2021 年格式的表格填报"
+)
 R_EXTRA_COLUMN = IssueType(
-    "report-extra-column", W, "表格有多余的列", "表格有“{found}”列（统一格式中没有这一列），已忽略这一列"
+    "report-extra-column",
+    W,
+    "表格有多余的列",
+    "表格有“{found}”列（统一格式中没有这一列），已忽略这一列",
+    fix="删去统一格式中没有的列",
 )
-R_LABEL_VARIANT = IssueType("report-label-variant", W, "标签与统一格式不同", "印作“{found}”，按“{expected}”读取")
+R_LABEL_VARIANT = IssueType(
+    "report-label-variant", W, "标签与统一格式不同", "印作“{found}”，按“{expected}”读取", fix="表格标签请按统一格式填写"
+)
 R_DATE_MISSING = IssueType(
-    "report-date-missing", W, "找不到成文日期", "报告末尾没有落款日期，成文日期未读取（JSON 中为 null）"
+    "report-date-missing",
+    W,
+    "找不到成文日期",
+    "报告末尾没有落款日期，成文日期未读取（JSON 中为 null）",
+    fix="在报告末尾写明成文日期",
 )
-R_NO_HEADER = IssueType("report-no-header", W, "找不到表头", "表格没有可识别的表头，按统一格式的列顺序读取")
-R_MISSING = IssueType("report-missing", E, "报告中找不到", "找不到{what}，{consequence}")
-R_UNKNOWN_ROW = IssueType("report-unknown-row", E, "无法识别的表格行", "“{found}”不是{table}中的行，这一行的数字未读取")
+R_NO_HEADER = IssueType(
+    "report-no-header", W, "找不到表头", "表格没有可识别的表头，按统一格式的列顺序读取", fix="表格请保留统一格式的表头"
+)
+R_MISSING = IssueType(
+    "report-missing", E, "报告中找不到", "找不到{what}，{consequence}", fix="请按统一格式补全这一部分，或报送标准工作簿"
+)
+R_UNKNOWN_ROW = IssueType(
+    "report-unknown-row",
+    E,
+    "无法识别的表格行",
+    "“{found}”不是{table}中的行，这一行的数字未读取",
+    fix="表格各行请按统一格式填写，或报送标准工作簿",
+)
 R_CELL_COUNT = IssueType(
-    "report-cell-count", E, "数字格数目不符", "这一行有 {found} 个数字格，应为 {expected} 个，无法确定各数字属于哪一列"
+    "report-cell-count",
+    E,
+    "数字格数目不符",
+    "这一行有 {found} 个数字格，应为 {expected} 个，无法确定各数字属于哪一列",
+    fix="每行数字格的数目请与统一格式一致，或报送标准工作簿",
 )
 R_DUPLICATE_ROW = IssueType(
-    "report-duplicate-row", E, "表格行重复", "这一行在{first}已出现过，且数字不同；两处都未采用"
+    "report-duplicate-row",
+    E,
+    "表格行重复",
+    "这一行在{first}已出现过，且数字不同；两处都未采用",
+    fix="删去重复的行，或报送标准工作簿",
 )
 REPORT_READING = (R_MISSING, R_UNKNOWN_ROW, R_CELL_COUNT, R_DUPLICATE_ROW)  # parts of a report not read
 
@@ -429,10 +575,17 @@ READING_CODES = frozenset(
     )
 )
 CODE_ORDER = {t.code: index for index, t in enumerate(ALL_TYPES)}
+BY_CODE = {t.code: t for t in ALL_TYPES}
+
+
+def fix_for(code: str) -> str:
+    """What to do about an issue of this code: its type's fix, else DEFAULT_FIX."""
+    found = BY_CODE.get(code)
+    return found.fix if found is not None and found.fix else DEFAULT_FIX
 
 
 def catalogue_markdown() -> str:
-    """The issue codes as a Markdown table (code, severity, name), for docs/contract.md."""
-    rows = ["| 代码 | 严重程度 | 含义 |", "| --- | --- | --- |"]
-    rows += [f"| `{t.code}` | {'错误' if t.severity is E else '警告'} | {t.title} |" for t in ALL_TYPES]
+    """The issue codes as a Markdown table (code, severity, name, the fix a 退回意见 gives), for docs/contract.md."""
+    rows = ["| 代码 | 严重程度 | 含义 | 退回意见中的修改方法 |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{t.code}` | {'错误' if t.severity is E else '警告'} | {t.title} | {t.fix} |" for t in ALL_TYPES]
     return "\n".join(rows) + "\n"

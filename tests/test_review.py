@@ -16,6 +16,7 @@ import pytest
 from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
+from generator import issues as it
 from generator import schema
 from generator.check.load import load
 from generator.cli import cli
@@ -50,8 +51,8 @@ def test_the_letter_names_unit_file_and_each_problem_with_its_cell_and_fix(tmp_p
     assert f"1. 【警告】位置：工作表“基本信息”{schema.BY_PATH['date'].cell}" in text
     assert f"2. 【错误】位置：工作表“{total.sheet}”{total.cell}" in text
     assert "填写 5，按本行各列合计应为 3" in text
-    assert f"修改：{review.FIXES['row-total']}" in text
-    assert f"修改：{review.FIXES['date-late']}" in text
+    assert f"修改：{it.ROW_TOTAL.fix}" in text
+    assert f"修改：{it.DATE_LATE.fix}" in text
 
 
 def test_the_docx_says_the_same_as_the_text(tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_every_problem_a_unit_can_have_has_its_fix() -> None:
     for issue_type in ALL_TYPES:
         if issue_type in TEMPLATE_TYPES or issue_type.code in review.NOT_FOR_UNIT:
             continue
-        assert issue_type.code in review.FIXES, issue_type.code
+        assert issue_type.fix, issue_type.code
 
 
 def test_the_letter_of_a_file_that_cannot_be_read() -> None:

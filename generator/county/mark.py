@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from .. import schema
 from ..errors import NianbaoError
 from ..formats.sniff import InputFormat, sniff
-from ..issues import Issue, Severity
-from .review import DEFAULT_FIX, FIXES, for_unit
+from ..issues import Issue, Severity, fix_for
+from .review import for_unit
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -63,9 +63,7 @@ def mark_book(book: Workbook, issues: Sequence[Issue]) -> int:
         )
         error = any(issue.severity is Severity.ERROR for issue in found)
         cell.fill = PatternFill("solid", fgColor=ERROR_COLOUR if error else WARNING_COLOUR)
-        text = "\n".join(
-            f"{_kind(issue)}：{issue.detail}\n修改：{FIXES.get(issue.code, DEFAULT_FIX)}" for issue in found
-        )
+        text = "\n".join(f"{_kind(issue)}：{issue.detail}\n修改：{fix_for(issue.code)}" for issue in found)
         if comment is not None:
             text = f"{text}\n——\n原批注：{comment.text}"
         note = Comment(text, AUTHOR)
@@ -108,7 +106,7 @@ def _write_list(book: Workbook, issues: Sequence[Issue], originals: list[dict[st
     for number, issue in enumerate(issues, start=1):
         place = _place(issue)
         location = issue.cell or "" if place else (issue.where or issue.path)
-        fix = FIXES.get(issue.code, DEFAULT_FIX)
+        fix = fix_for(issue.code)
         sheet.append([number, _kind(issue), issue.sheet or "", location, f"{issue.label}：{issue.detail}", fix])
         row = sheet.max_row
         for column in range(1, len(LIST_COLUMNS) + 1):

@@ -8,68 +8,12 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from ..issues import CheckResult, Issue, Severity
+from ..issues import CheckResult, Issue, Severity, fix_for
 from ..publish.zipwrite import Entry, build_zip, compress
 
 # Warnings about how nianbao read or published the report, not about the unit's data: never a reason to send
 # a report back, and left out of the letter.
 NOT_FOR_UNIT = frozenset({"report-source", "pdf-font-substituted", "pdf-font-not-embedded"})
-SUMS = "把总计改为按明细合计的值，或找出填错的明细格；标准工作簿中总计是自动合计的公式，不要手工填写"
-FIXES = {
-    "not-integer": "改为不小于 0 的整数（件数），不要写单位或文字",
-    "negative": "改为不小于 0 的整数",
-    "bad-amount": "改为不小于 0 的数字，单位为万元，不要写“万元”等文字",
-    "bad-date": "改为日期，如 2022-01-25",
-    "bad-year": "改为四位年份，如 2021",
-    "bad-text": "改为文字",
-    "bad-choice": "从下拉列表中选择",
-    "required": "填写这一项",
-    "illegal-character": "删除这个看不见的控制字符（可把这段文字粘贴到记事本中再粘贴回来）",
-    "bad-type": "按说明改为应有的类型",
-    "number-as-text": "改为数字：选中单元格，点提示图标选“转换为数字”，或删除开头的 ' 后重新输入",
-    "number-normalised": "改为普通数字（不带空格、单位或全角字符）",
-    "cell-error": "改正这个单元格的公式，或直接填写数字",
-    "out-of-range": "核对这个数字，改为实际的数",
-    "unsupported-formula": "在 Excel/WPS 中打开并保存一次，或把公式改为数字",
-    "extra-sheet": "把数字移回标准工作表中对应的单元格",
-    "too-precise": "金额最多保留 6 位小数（单位：万元）",
-    "unknown-key": "检查键名的拼写，或删除这个键",
-    "unsupported-format": "用 2021 年格式（国办公开办函〔2021〕30号）的标准工作簿重新填报",
-    "layout-mismatch": "不要增删行列或改动表格标签；可用 nianbao new 生成标准工作簿后把数字填入",
-    "duplicate-key": "删除或改名重复的自定义字段",
-    "bad-key": "在 A 列填写字段名，或删除这一行的值",
-    "row-total": SUMS,
-    "requests-total": SUMS,
-    "appeals-total": SUMS,
-    "requests-balance": "核对这一列：一、本年新收＋二、上年结转，应等于三、（七）总计＋四、结转下年度继续办理",
-    "date-before-year-end": "成文日期应为报告年度结束之后的日期，请改正",
-    "date-late": "核对成文日期；确实晚于公布时限的，请在报告中如实说明",
-    "text-empty": "补写这一部分的内容",
-    "tables-empty": "把表格二、三、四的数字填入标准工作表",
-    "title-numbered": "删去标题前的编号，模板会自动编号",
-    "text-heading1": "把这一行改为（一）（二）…小标题，或并入正文",
-    "text-number-mismatch": "把文中的数字改为与表格一致，或改正表格",
-    "text-number-uncertain": "核对文中的数字与表格的口径，确属不同口径的可以不改",
-    "text-repeated": "按本年的实际情况重写这一段，不要照搬上年",
-    "problems-empty": "写明本年存在的主要问题和改进情况，不能空着或只写“无”",
-    "fee-not-reported": "在“六、其他需要报告的事项”中说明信息处理费的收取情况",
-    "carried-over-mismatch": "“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，请核对",
-    "in-force-drift": "核对现行有效件数：上年现行有效＋本年制发－本年废止；有修订的请说明",
-    "extra-missing": "在“自定义字段”表中添加这个字段",
-    "previous-year": "核对报告年度",
-    "report-blank-as-zero": "核对空白单元格：确为 0 的请填 0",
-    "report-thousands-separator": "核对数字",
-    "report-old-layout": "请按 2021 年格式的表格填报",
-    "report-extra-column": "删去统一格式中没有的列",
-    "report-label-variant": "表格标签请按统一格式填写",
-    "report-date-missing": "在报告末尾写明成文日期",
-    "report-no-header": "表格请保留统一格式的表头",
-    "report-missing": "请按统一格式补全这一部分，或报送标准工作簿",
-    "report-unknown-row": "表格各行请按统一格式填写，或报送标准工作簿",
-    "report-cell-count": "每行数字格的数目请与统一格式一致，或报送标准工作簿",
-    "report-duplicate-row": "删去重复的行，或报送标准工作簿",
-}
-DEFAULT_FIX = "按问题说明改正"
 UNREADABLE_FIX = "按说明重新保存或重新填报后再报送"
 
 
@@ -120,7 +64,7 @@ def problem(issue: Issue) -> Problem:
     """An issue as an item of the letter."""
     place = issue.place if issue.sheet or issue.where else f"数据项 {issue.path}" if issue.path else "整个文件"
     severity = "错误" if issue.severity is Severity.ERROR else "警告"
-    return Problem(severity, place, f"{issue.label}：{issue.detail}", FIXES.get(issue.code, DEFAULT_FIX))
+    return Problem(severity, place, f"{issue.label}：{issue.detail}", fix_for(issue.code))
 
 
 def letter(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> Letter:
