@@ -99,6 +99,24 @@ def test_flipped_bytes_in_compressed_data(runner: CliRunner, tmp_path: Path) -> 
     assert "已损坏" in text
 
 
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_flipped_bytes_in_a_published_word_report(runner: CliRunner, tmp_path: Path, command: str) -> None:
+    """A damaged .docx is said in Chinese by every command that reads it, `import` as much as `check`."""
+    source = ROOT / "samples" / "seed.docx"
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + 40
+    for offset in range(start, start + 50):
+        data[offset] ^= 0xA5
+    path = tmp_path / "flipped.docx"
+    path.write_bytes(bytes(data))
+    result = runner.invoke(cli, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert "已损坏" in result.stderr
+    assert "内部错误" not in result.stderr
+
+
 @pytest.mark.parametrize(("flag", "words"), [("encrypted", "被加密"), ("method", "不支持的压缩方式")])
 def test_entries_marked_encrypted_or_packed_strangely(runner: CliRunner, tmp_path: Path, flag: str, words: str) -> None:
     data = bytearray(SEED.read_bytes())

@@ -19,10 +19,10 @@ def read_input(path: Path) -> tuple[RawInput, InputFormat]:
     A published report carries a warning that its figures were read from the report, not a workbook.
     """
     input_format = sniff(path)
+    if input_format in PUBLISHED:
+        raw = read_published(path, input_format)
+        notice = it.R_SOURCE.in_document("format", "输入文件", path.name, kind=SOURCE_NAMES[input_format])
+        return replace(raw, issues=(notice, *raw.issues)), input_format
     with reading_archive(path):
-        if input_format in PUBLISHED:
-            raw = read_published(path, input_format)
-            notice = it.R_SOURCE.in_document("format", "输入文件", path.name, kind=SOURCE_NAMES[input_format])
-            return replace(raw, issues=(notice, *raw.issues)), input_format
         raw = read_workbook(path) if input_format is InputFormat.XLSX else read_document(path)
     return raw, input_format

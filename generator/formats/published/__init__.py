@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..raw import RawInput
-from ..sniff import InputFormat
+from ..sniff import InputFormat, reading_archive
 from .blocks import Extracted
 from .mapping import to_raw
 
@@ -32,5 +32,7 @@ def extract(path: Path, input_format: InputFormat) -> Extracted:
 
 
 def read_published(path: Path, input_format: InputFormat) -> RawInput:
-    """The raw values of a published report: what it prints, with an issue for every part that could not be read."""
-    return to_raw(extract(path, input_format))
+    """The raw values of a published report: what it prints, with an issue for every part that could not be read.
+    A damaged DOCX is said in Chinese here, whoever reads it (check, build, import)."""
+    with reading_archive(path):
+        return to_raw(extract(path, input_format))
