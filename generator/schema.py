@@ -30,6 +30,18 @@ class Kind(str, Enum):
     YEAR = "year"
 
 
+JSON_TYPES = {  # what a JSON document holds for a field of each kind, as messages name it
+    Kind.COUNT: "整数",
+    Kind.TOTAL: "整数",
+    Kind.AMOUNT: "数字",
+    Kind.LINE: "文字",
+    Kind.CHOICE: "文字（可选值之一）",
+    Kind.TEXT: "文字",
+    Kind.DATE: "日期文字",
+    Kind.YEAR: "整数",
+}
+
+
 # --- sheet names of the standard workbook -------------------------------------------------
 SHEET_GUIDE = "填报说明"
 SHEET_BASIC = "基本信息"

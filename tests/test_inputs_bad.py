@@ -11,6 +11,7 @@ import pytest
 from builders import valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
+from generator import schema
 from generator.cli import cli
 from generator.formats.sniff import OLE2_MAGIC
 
@@ -135,3 +136,20 @@ def test_json_told_apart_from_workbook_by_content(runner: CliRunner, tmp_path: P
     xlsx_named_json = write_xlsx(tmp_path / "really-xlsx.json", valid_report())
     assert run_check(runner, json_named_xlsx)[0] == 0
     assert run_check(runner, xlsx_named_json)[0] == 0
+
+
+def test_a_json_value_of_the_wrong_type_is_named_by_its_field_kind(runner: CliRunner, tmp_path: Path) -> None:
+    """A choice field given an array is asked for text, not for a whole number."""
+    document = json.loads(write_json(tmp_path / "r.json", valid_report()).read_text("utf-8"))
+    document["agency_type"] = ["政府部门"]
+    path = tmp_path / "choice.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, output = run_check(runner, path)
+    assert code == 1
+    errors = json.loads(output)["errors"]
+    assert [(e["code"], e["path"]) for e in errors] == [("bad-type", "agency_type")]
+    assert "应为文字（可选值之一），实际是数组" in errors[0]["message"]
+
+
+def test_every_field_kind_has_its_json_type() -> None:
+    assert set(schema.JSON_TYPES) == set(schema.Kind)

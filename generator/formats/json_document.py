@@ -153,7 +153,7 @@ def _walk(node: Any, tree: Tree, prefix: str, values: dict[str, Raw], skipped: s
         value = node[key]
         if isinstance(sub, schema.Field):
             if isinstance(value, (dict, list)):
-                found.append(it.BAD_TYPE.at(path, expected=_expected(sub.kind), found=type_name(value)))
+                found.append(it.BAD_TYPE.at(path, expected=schema.JSON_TYPES[sub.kind], found=type_name(value)))
                 skipped.add(path)
             else:
                 values[path] = Raw(value)
@@ -165,15 +165,6 @@ def _walk(node: Any, tree: Tree, prefix: str, values: dict[str, Raw], skipped: s
         else:
             found.append(it.BAD_TYPE.at(path, label="JSON", expected="对象 {…}", found=type_name(value)))
             skipped.update(_leaves(sub))
-
-
-def _expected(kind: schema.Kind) -> str:
-    return {
-        schema.Kind.AMOUNT: "数字",
-        schema.Kind.DATE: "日期文字",
-        schema.Kind.TEXT: "文字",
-        schema.Kind.LINE: "文字",
-    }.get(kind, "整数")
 
 
 def _overview(value: Any, found: list[Issue]) -> tuple[tuple[Raw, Raw], ...]:
