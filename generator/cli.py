@@ -373,9 +373,14 @@ def draft_command(input_path: Path, output: Path | None, previous: Path | None) 
     例：nianbao draft 年报.xlsx
         nianbao draft 年报.xlsx --previous 上年年报.xlsx -o 年报-含起草.xlsx
     """
-    from .check.draft import draft_file, with_draft, write_drafted
+    from .check.draft import draft_file, with_draft
+    from .formats.inputs import REPORT_SUFFIXES, write_report
 
     with cannot_run_on_error():
+        if output is not None and output.suffix.lower() not in REPORT_SUFFIXES:
+            raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
+        if output is not None and any(is_same_file(output, p) for p in (input_path, previous) if p is not None):
+            raise NianbaoError(f"不能覆盖输入文件“{output}”，请另选输出文件名。")
         drafted = draft_file(input_path, previous)
     if drafted.blocking:
         click.echo(CheckResult(drafted.blocking).to_text(), err=True)
@@ -386,7 +391,7 @@ def draft_command(input_path: Path, output: Path | None, previous: Path | None) 
         return
     filled, placed = with_draft(drafted.checked.report, drafted.draft)
     with cannot_run_on_error():
-        write_drafted(output, filled, tuple(p for p in (input_path, previous) if p is not None))
+        write_report(output, filled)
     if placed:
         click.echo(f"已起草并写入：{output}（“一、总体情况”依申请公开小节）", err=True)
     else:
@@ -428,12 +433,12 @@ def import_command(report_path: Path, output: Path | None) -> None:
         nianbao import 年报网页.html -o 年报.xlsx
     """
     from .check.imported import import_report
-    from .formats.workbook_writer import write_workbook
+    from .formats.inputs import REPORT_SUFFIXES, write_report
 
     with cannot_run_on_error():
-        if output is not None and output.suffix.lower() not in (".json", ".xlsx"):
+        if output is not None and output.suffix.lower() not in REPORT_SUFFIXES:
             raise NianbaoError("输出文件的扩展名应为 .json 或 .xlsx。")
-        if output is not None and output.resolve() == report_path.resolve():
+        if output is not None and is_same_file(output, report_path):
             raise NianbaoError("输出文件不能是输入的报告本身。")
         imported = import_report(report_path)
     if imported.result.issues:
@@ -445,10 +450,7 @@ def import_command(report_path: Path, output: Path | None) -> None:
         click.echo(dumps(imported.report), nl=False)
         return
     with cannot_run_on_error():
-        if output.suffix.lower() == ".xlsx":
-            write_workbook(output, imported.report)
-        else:
-            write_text(output, dumps(imported.report))
+        write_report(output, imported.report)
     click.echo(f"已导入：{output}", err=True)
 
 

@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from .. import schema
-from ..errors import NianbaoError
 from ..issues import READING_CODES, Issue
 from ..model import Report, Section, Value, complete_values
 from .load import Checked, load
@@ -185,9 +184,8 @@ class Drafted:
 def draft_file(path: Path, previous: Path | None = None) -> Drafted:
     """Read and check an input (and last year's report), and draft its standard sentences."""
     checked = load(path, previous)
-    last = load(previous).report if previous is not None else None
     blocking = tuple(issue for issue in checked.result.errors if _stops_drafting(issue))
-    return Drafted(checked, draft(checked.report, last), blocking)
+    return Drafted(checked, draft(checked.report, checked.previous), blocking)
 
 
 def _stops_drafting(issue: Issue) -> bool:
@@ -209,21 +207,3 @@ def with_draft(report: Report, drafted: Draft) -> tuple[Report, bool]:
     else:
         sections[index] = Section(sections[index].title, drafted.text)
     return replace(report, overview=tuple(sections)), True
-
-
-def write_drafted(out: Path, report: Report, sources: tuple[Path, ...]) -> None:
-    """Write the filled copy as a workbook (.xlsx) or JSON (.json); never over one of the inputs."""
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".json"):
-        raise NianbaoError("输出文件的扩展名应为 .xlsx 或 .json。")
-    if any(out.resolve() == source.resolve() for source in sources):
-        raise NianbaoError(f"不能覆盖输入文件“{out}”，请另选输出文件名。")
-    if suffix == ".json":
-        from ..files import write_text
-        from ..formats.json_document import dumps
-
-        write_text(out, dumps(report))
-    else:
-        from ..formats.workbook_writer import write_workbook
-
-        write_workbook(out, report)

@@ -21,6 +21,7 @@ class Checked:
     report: Report
     result: CheckResult
     input_format: InputFormat
+    previous: Report | None = None  # last year's report, when it was given
 
 
 def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
@@ -76,6 +77,11 @@ def check_report(report: Report, previous: Report | None = None) -> CheckResult:
 def load(path: Path, previous: Path | None = None) -> Checked:
     """Read and check an input file, and last year's report when given."""
     raw, input_format = read_input(path)
-    last = parse(read_input(previous)[0]).report if previous else None
+    last = read_report(previous) if previous else None
     parsed = parse(raw)
-    return Checked(parsed.report, check_parsed(parsed, last), input_format)
+    return Checked(parsed.report, check_parsed(parsed, last), input_format, last)
+
+
+def read_report(path: Path) -> Report:
+    """The report an input holds, read but not checked (last year's, a unit's for its name and date)."""
+    return parse(read_input(path)[0]).report

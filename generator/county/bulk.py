@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..check.load import Checked, check_parsed
+from ..check.load import Checked, check_parsed, read_report
 from ..check.parse import parse
 from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
@@ -235,7 +235,7 @@ def _last_year(agency: str, matched: Match | None, context: Context) -> tuple[Pa
         return None, None, ""
     last_path = context.previous_file(found.unit.row)
     try:
-        return last_path, parse(read_input(last_path)[0]).report, ""
+        return last_path, read_report(last_path), ""
     except NianbaoError as exc:
         return last_path, None, f"警告  上年文件“{last_path.name}”无法读取，未核对上年结转：{exc.message}"
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..check.parse import parse
+from ..check.load import read_report
 from ..errors import NianbaoError
-from ..formats.inputs import read_input
 from .roster import Roster, Unit, make_roster, normalise_name
 from .workers import Failure, Supervisor, die_with_parent
 
@@ -51,7 +50,7 @@ class Seen:
 def see(path: Path) -> Seen | str:
     """Read an input for its unit, year and date; the reason in Chinese when it cannot be read."""
     try:
-        report = parse(read_input(path)[0]).report
+        report = read_report(path)
     except NianbaoError as exc:
         return exc.message
     date = report["date"]

@@ -6,11 +6,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import issues as it
-from .json_document import read_document
+from ..files import write_text
+from ..model import Report
+from .json_document import dumps, read_document
 from .published import SOURCE_NAMES, read_published
 from .raw import RawInput
 from .sniff import PUBLISHED, InputFormat, reading_archive, sniff
 from .workbook_reader import read_workbook
+from .workbook_writer import write_workbook
 
 
 def read_input(path: Path) -> tuple[RawInput, InputFormat]:
@@ -26,3 +29,14 @@ def read_input(path: Path) -> tuple[RawInput, InputFormat]:
     with reading_archive(path):
         raw = read_workbook(path) if input_format is InputFormat.XLSX else read_document(path)
     return raw, input_format
+
+
+REPORT_SUFFIXES = (".xlsx", ".json")  # the forms a report's data is written in
+
+
+def write_report(out: Path, report: Report) -> None:
+    """Write a report's data as the standard workbook (.xlsx) or the JSON document (.json), by `out`'s suffix."""
+    if out.suffix.lower() == ".json":
+        write_text(out, dumps(report))
+    else:
+        write_workbook(out, report)
