@@ -476,16 +476,13 @@ def build_command(
         nianbao build 年报.xlsx -o 报告.docx --pdf --html
         nianbao build 年报.xlsx --package
     """
-    from .publish.build import build, report_file_name
+    from .publish.build import build
 
     template = _template(template_path)
     with cannot_run_on_error():
         if output is not None:
             output, pdf, html = _docx_target(output, pdf, html)
-            refuse_input_as_output(output, [input_path])
-        checked = load(input_path)
-        target = output or Path(report_file_name(checked.report.agency, checked.report.year))
-        built = build(input_path, target, template, pdf=pdf, checked=checked, html=html, package=package)
+        built = build(input_path, output, template, pdf=pdf, html=html, package=package)
     if built.result.issues:
         click.echo(built.result.to_text(), err=True)
     if not built.written:

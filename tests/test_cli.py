@@ -255,3 +255,28 @@ def test_build_never_writes_over_its_input(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 2
     assert "就是输入文件" in result.stderr
     assert source.read_bytes() == (ROOT / "samples" / "seed.docx").read_bytes()
+
+
+def test_build_of_a_published_report_by_its_own_name_keeps_it(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A published report carries the very name build gives its output: the default name is refused too."""
+    monkeypatch.chdir(tmp_path)
+    original = (ROOT / "samples" / "seed.docx").read_bytes()
+    source = tmp_path / "新绛县三泉镇人民政府2021年政府信息公开工作年度报告.docx"
+    source.write_bytes(original)
+    result = runner.invoke(cli, ["build", source.name])
+    assert result.exit_code == 2, result.output
+    assert "就是输入文件" in result.stderr
+    assert source.read_bytes() == original
+
+
+def test_build_html_beside_the_report_never_replaces_an_html_input(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "x.html"
+    source.write_bytes((ROOT / "samples" / "seed.html").read_bytes())
+    before = source.read_bytes()
+    result = runner.invoke(cli, ["build", str(source), "-o", str(tmp_path / "x.docx"), "--html"])
+    assert result.exit_code == 2, result.output
+    assert "就是输入文件" in result.stderr
+    assert source.read_bytes() == before
+    assert not (tmp_path / "x.docx").exists()  # refused before anything was written

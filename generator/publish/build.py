@@ -20,7 +20,7 @@ from .. import schema
 from ..check.load import Checked, load
 from ..clock import fixed_time
 from ..errors import NianbaoError
-from ..files import write_bytes
+from ..files import refuse_input_as_output, write_bytes
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report
@@ -243,21 +243,22 @@ def render_checked(
 
 def build(
     input_path: Path,
-    output: Path,
+    output: Path | None = None,
     template: PreparedTemplate | None = None,
     pdf: bool = False,
-    checked: Checked | None = None,
     html: bool = False,
     package: bool = False,
     now: dt.datetime | None = None,
 ) -> Built:
-    """Check an input and, if it has no errors, write its report to `output` (and a PDF and an HTML page
-    beside it); with `package`, a folder named after `output` holding all three and 发布信息.json."""
+    """Check an input and, if it has no errors, write its report to `output` (by default the report's own file
+    name, here) and a PDF and an HTML page beside it; with `package`, a folder named after `output` holding all
+    three and 发布信息.json. No file written is ever the input (a published report is named as its output is)."""
     if pdf or package:
         require_libreoffice()
-    checked = checked or load(input_path)
+    checked = load(input_path)
     if not checked.result.ok:
         return Built(checked, checked.result, ())
+    output = output or Path(report_file_name(checked.report.agency, checked.report.year))
     if package and output.with_suffix("").resolve() in input_path.resolve().parents:
         raise NianbaoError(f"输出文件夹“{output.with_suffix('')}”包含输入文件，请用 -o 指定其他位置。")
     docx, result = render_checked(checked, template or load_template(), now)
@@ -268,8 +269,9 @@ def build(
     if package:
         written = write_package(output.with_suffix(""), publication_header(checked.report), named)
     else:
-        written = []
-        for name, data in named:
-            write_bytes(output.with_name(name), data)
-            written.append(output.with_name(name))
+        written = [output.with_name(name) for name, _ in named]
+        for path in written:  # all refused before any is written
+            refuse_input_as_output(path, [input_path])
+        for path, (_, data) in zip(written, named, strict=True):
+            write_bytes(path, data)
     return Built(checked, CheckResult.of((*checked.result.issues, *made.issues)), tuple(written))
