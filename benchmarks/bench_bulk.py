@@ -3,6 +3,7 @@
     python benchmarks/bench_bulk.py            # N = 1000, 2 workers
     python benchmarks/bench_bulk.py -n 200 --jobs 2 --plain 50
     python benchmarks/bench_bulk.py --texts    # units whose 一 is written: no 退回意见 to write
+    python benchmarks/bench_bulk.py --roster   # also with a roster of the N units
 
 By default the units leave the sub-sections of 一 empty (six warnings each), so every unit also gets its
 退回意见 (.docx and .txt) and its row of warnings: the heaviest summary a county can have. With --texts no unit
@@ -85,6 +86,13 @@ def variant(base: bytes, index: int) -> bytes:
     return out.getvalue()
 
 
+def write_roster(path: Path, n: int) -> Path:
+    """A county roster (CSV) naming the N units, as `bulk --roster` reads it."""
+    names = "\n".join(f"基准县第{index:05d}号单位" for index in range(n))
+    path.write_text(f"机关全称\n{names}\n", encoding="utf-8")
+    return path
+
+
 def make_inputs(folder: Path, n: int, texts: bool = False) -> None:
     """N workbooks of distinct units."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -93,7 +101,7 @@ def make_inputs(folder: Path, n: int, texts: bool = False) -> None:
         (folder / f"unit{index:05d}.xlsx").write_bytes(variant(base, index))
 
 
-def time_bulk(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+def time_bulk(inputs: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, float, float]:
     """Seconds for `nianbao bulk` as a whole process, its CPU seconds (all processes), and the peak RSS (MiB)
     of its largest worker."""
     code = (
@@ -105,7 +113,7 @@ def time_bulk(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, "bulk", str(inputs), "-o", str(out), "--jobs", str(jobs), "-q"],
+        [sys.executable, "-c", code, "bulk", str(inputs), "-o", str(out), "--jobs", str(jobs), "-q", *extra],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -177,6 +185,7 @@ def main() -> None:
     parser.add_argument("--plain", type=int, default=100, help="files timed with the plain loop")
     parser.add_argument("--no-10x", action="store_true", help="skip the 10×N memory run")
     parser.add_argument("--texts", action="store_true", help="units with their texts written: no 退回意见 to write")
+    parser.add_argument("--roster", action="store_true", help="also run with a roster of the N units (--roster)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as folder:
         root = Path(folder)
@@ -195,6 +204,13 @@ def main() -> None:
             f"              {per_core * 1000:.2f} ms of CPU per report = {per_core / floor:.1f}x the I/O floor "
             f"(all processes, start-up and summary included; wall x jobs: {seconds * args.jobs / args.n / floor:.1f}x)"
         )
+        if args.roster:
+            roster = ("--roster", str(write_roster(root / "名单.csv", args.n)))
+            seconds_r, cpu_r, _ = time_bulk(root / "in", root / "out-roster", args.jobs, roster)
+            print(
+                f"with --roster ({args.n} units): {seconds_r:.2f} s, {args.n / seconds_r:.0f} reports/s, "
+                f"{cpu_r / args.n * 1000:.2f} ms of CPU per report"
+            )
         plain_paths = sorted((root / "in").glob("*.xlsx"))[: args.plain]
         plain_seconds = time_plain(plain_paths, root / "plain")
         plain_rate = len(plain_paths) / plain_seconds

@@ -244,11 +244,24 @@ def _carried_over(result: CheckResult) -> str:
     return "不符" if any(issue.code == CARRIED_OVER_MISMATCH.code for issue in result.issues) else "相符"
 
 
-def _worker_init(template_path: Path | None) -> None:
-    """Prepare the template once per worker process; a custom one renders here, under isolate's limits."""
+# What every task of a worker shares, sent once when the worker starts: a county's roster and last year's
+# index pickled with every task cost more than checking the input.
+_run_settings: tuple[Path | None, Outputs, Context] = (None, Outputs(), Context())
+
+
+def _worker_init(template_path: Path | None, outputs: Outputs, context: Context) -> None:
+    """Prepare the template and keep the run's settings once per worker process; a custom template renders
+    here, under isolate's limits."""
+    global _run_settings
     die_with_parent()
     isolate.enter_worker()
     load_template(template_path)
+    _run_settings = (template_path, outputs, context)
+
+
+def _process_in_worker(path: Path) -> Outcome:
+    """One input, with the settings the worker was started with."""
+    return process_one(path, *_run_settings)
 
 
 def run(
@@ -269,7 +282,7 @@ def run(
     wanted = outputs if isinstance(outputs, Outputs) else Outputs(pdf=outputs)
     seconds = INPUT_SECONDS + (PDF_SECONDS if wanted.needs_pdf else 0)
     supervisor: Supervisor[Outcome] = Supervisor(
-        process_one, (template_path, wanted, context), jobs, seconds, _worker_init, (template_path,)
+        _process_in_worker, (), jobs, seconds, _worker_init, (template_path, wanted, context or Context())
     )
     for item in supervisor.run(paths):
         yield Outcome(item.path, STOPPED, errors=1, messages=(item.reason,)) if isinstance(item, Failure) else item
