@@ -185,3 +185,23 @@ def test_bulk_html_writes_an_index_of_every_unit(runner: CliRunner, tmp_path: Pa
         "甲镇人民政府2021年政府信息公开工作年度报告.html",
     ]
     assert all((out / link).is_file() for link in links)
+
+
+def test_fontconfig_is_asked_once_per_face_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of PDFs names the same faces report after report: fc-match runs once for each."""
+    from types import SimpleNamespace
+
+    asked: list[list[str]] = []
+
+    def fake_run(command: list[str], **_: object) -> SimpleNamespace:
+        asked.append(command)
+        return SimpleNamespace(stdout="Noto Serif CJK SC")
+
+    pdf_fonts._fontconfig_match.cache_clear()
+    monkeypatch.setattr(pdf_fonts.shutil, "which", lambda _name: "/usr/bin/fc-match")
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    for _ in range(3):
+        assert pdf_fonts.fontconfig_match("仿宋_GB2312", {"FONTCONFIG_FILE": "a.conf"}) == "Noto Serif CJK SC"
+    pdf_fonts.fontconfig_match("仿宋_GB2312", {"FONTCONFIG_FILE": "b.conf"})
+    assert len(asked) == 2
+    pdf_fonts._fontconfig_match.cache_clear()

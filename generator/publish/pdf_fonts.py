@@ -7,6 +7,7 @@ used styles and runs name, against the fonts in the PDF (what `pdffonts` lists),
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import shutil
@@ -114,7 +115,13 @@ LIBREOFFICE_TWINS = {"Times New Roman": "LiberationSerif", "Arial": "LiberationS
 
 
 def fontconfig_match(face: str, environment: Mapping[str, str]) -> str | None:
-    """The family fontconfig gives for a face (what LibreOffice on Linux sets it in), if fc-match exists."""
+    """The family fontconfig gives for a face (what LibreOffice on Linux sets it in), if fc-match exists.
+    Asked once per face and environment in a process: each report of a batch names the same faces."""
+    return _fontconfig_match(face, tuple(sorted(environment.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _fontconfig_match(face: str, environment: tuple[tuple[str, str], ...]) -> str | None:
     command = shutil.which("fc-match")
     if command is None:
         return None
