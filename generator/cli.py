@@ -20,7 +20,7 @@ from .check.load import Checked, load
 from .errors import NianbaoError
 from .files import is_same_file, refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
 from .formats.json_document import dumps
-from .issues import READING_CODES, REPORT_READING, CheckResult
+from .issues import UNWRITABLE_CODES, CheckResult
 from .model import Report, blank_report, with_values
 
 if TYPE_CHECKING:
@@ -146,25 +146,7 @@ def speak_chinese_in_click() -> None:
 speak_chinese_in_click()
 
 
-class ChineseHelp(click.Command):
-    """A command whose --help option describes itself in Chinese."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        """The help option, with Chinese help text."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "显示本帮助并退出。"
-        return option
-
-
-class ChineseHelpGroup(ChineseHelp, click.Group):
-    """A group of commands with Chinese --help texts."""
-
-    command_class = ChineseHelp
-    group_class = type  # subgroups are of this same class
-
-
-class Guarded(ChineseHelpGroup):
+class Guarded(click.Group):
     """A last line of defence: an unexpected error is a short Chinese message and exit 2, not a traceback.
 
     Usage errors are shown in Chinese too (click words them in English).
@@ -201,7 +183,7 @@ class Guarded(ChineseHelpGroup):
 
 
 @click.group(cls=Guarded, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="nianbao", help="显示版本号并退出。")
+@click.version_option(__version__, prog_name="nianbao")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """nianbao（年报）：政府信息公开工作年度报告的标准工作簿、校验与 Word 报告生成。
@@ -283,8 +265,7 @@ def _warn_replaced_totals(report: Report) -> None:
 def _readable(path: Path) -> Report:
     """The report of an input whose every value could be read; exit 1 listing what could not."""
     checked = _checked(path)
-    codes = READING_CODES | {t.code for t in REPORT_READING}
-    unreadable = [i for i in checked.result.errors if i.code in codes]
+    unreadable = [i for i in checked.result.errors if i.code in UNWRITABLE_CODES]
     if unreadable:
         click.echo(CheckResult(tuple(unreadable)).to_text(), err=True)
         click.echo("数据有误，未生成工作簿。", err=True)

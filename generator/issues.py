@@ -574,6 +574,8 @@ READING_CODES = frozenset(
         *(UNKNOWN_KEY, UNSUPPORTED_FORMAT, LAYOUT_MISMATCH, DUPLICATE_KEY, BAD_KEY),
     )
 )
+# ...nor can a report with parts of its tables unread (`new --from` a published report)
+UNWRITABLE_CODES = READING_CODES | {t.code for t in REPORT_READING}
 CODE_ORDER = {t.code: index for index, t in enumerate(ALL_TYPES)}
 BY_CODE = {t.code: t for t in ALL_TYPES}
 
