@@ -31,7 +31,7 @@ from docx.text.run import Run
 
 from .. import schema
 from . import layout
-from .zipwrite import repack
+from .zipwrite import build_zip, compress, repack
 
 FANGSONG = layout.FANGSONG.name
 HEITI = layout.HEITI.name
@@ -121,9 +121,10 @@ def _opening(document: WordDocument) -> None:
 
 
 def _set_up_properties(document: WordDocument) -> None:
-    """The template's own properties: a title that names the report; author and times are stamped at build."""
+    """The template's own properties, without expressions (no part to render per report): the title, author
+    and times are stamped at build from the report (properties.py), for any template."""
     properties = document.core_properties
-    properties.title = "{{ agency|one_line }}{{ year }}年政府信息公开工作年度报告"
+    properties.title = "政府信息公开工作年度报告"
     properties.author = properties.last_modified_by = "nianbao"
     properties.comments = properties.keywords = properties.subject = properties.category = ""
     properties.language = "zh-CN"
@@ -297,16 +298,16 @@ def finish_package(docx: bytes) -> bytes:
     """The saved template with python-docx's leftovers replaced: our font table and app properties,
     no thumbnail of someone else's empty page."""
     replaced = {"word/fontTable.xml": font_table(), "docProps/app.xml": APP_XML}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
         for info in source.infolist():
             if info.filename == THUMBNAIL:
                 continue
             data = replaced.get(info.filename) or source.read(info)
             if info.filename == "_rels/.rels":
                 data = re.sub(rb"<Relationship [^>]*Target=\"docProps/thumbnail\.jpeg\"[^>]*/>", b"", data)
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+            entries.append(compress(info.filename, data))
+    return build_zip(entries)
 
 
 def _heading(document: WordDocument, index: int) -> None:
