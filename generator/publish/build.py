@@ -86,24 +86,11 @@ def _middle_cut(text: str, keep: int) -> str:
 
 def render_report(report: Report, template: PreparedTemplate, now: dt.datetime | None = None) -> bytes:
     """The DOCX bytes of a checked report, its properties naming the agency and the build time (`now`, else
-    SOURCE_DATE_EPOCH or the clock). A custom field the input lacks is an issue of the data
-    (MissingExtraField); anything else the template does wrong is TemplateInvalid, with its place."""
+    SOURCE_DATE_EPOCH or the clock). A custom field the input lacks raises ExtraFieldMissing (render_checked
+    makes it an issue of the data); anything else the template does wrong is TemplateInvalid, with its place."""
     agency = layout.one_line(report.agency)
     stamps = properties.stamps(layout.report_title(report.agency, report.year), agency, now or build_time())
-    try:
-        return render_bytes(template, build_context(report), stamps)
-    except ExtraFieldMissing as exc:
-        raise MissingExtraField(
-            it.MISSING_EXTRA.at(f"extra.{exc.key}", label="自定义字段", key=exc.key, template=template.path.name)
-        ) from exc
-
-
-class MissingExtraField(Exception):
-    """The template needs a custom field the input does not have (a problem in the data)."""
-
-    def __init__(self, issue: Issue) -> None:
-        super().__init__(issue.message)
-        self.issue = issue
+    return render_bytes(template, build_context(report), stamps)
 
 
 def require_libreoffice() -> str:
@@ -236,9 +223,12 @@ def render_checked(
     """The DOCX of a checked input without errors; or None, with the missing custom field added as an error."""
     try:
         return render_report(checked.report, template, now), checked.result
-    except MissingExtraField as missing:
+    except ExtraFieldMissing as missing:
         sheet = schema.SHEET_EXTRA if checked.input_format is InputFormat.XLSX else None
-        return None, CheckResult.of((*checked.result.issues, missing.issue.located(sheet, None)))
+        issue = it.MISSING_EXTRA.at(
+            f"extra.{missing.key}", label="自定义字段", key=missing.key, template=template.path.name
+        ).located(sheet, None)
+        return None, CheckResult.of((*checked.result.issues, issue))
 
 
 def build(
