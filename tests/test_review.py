@@ -44,7 +44,7 @@ def test_the_letter_names_unit_file_and_each_problem_with_its_cell_and_fix(tmp_p
     path = late_and_wrong(tmp_path)
     result = load(path).result
     assert [i.code for i in result.issues] == ["date-late", "row-total"]
-    text = review.review_text("甲镇人民政府", path.name, result, 2021)
+    text = review.letter_text(review.letter("甲镇人民政府", path.name, result, 2021))
     assert text.startswith("关于甲镇人民政府2021年政府信息公开工作年度报告的退回意见\n\n甲镇人民政府：\n")
     assert "你单位报送的年报文件“甲镇.xlsx”经检查，有 1 个错误、1 个警告" in text
     total = schema.BY_PATH["requests.new.total"]
@@ -59,7 +59,7 @@ def test_the_docx_says_the_same_as_the_text(tmp_path: Path) -> None:
     path = late_and_wrong(tmp_path)
     result = load(path).result
     document = docx.Document(
-        io.BytesIO(review.review_docx("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx"))
+        io.BytesIO(review.letter_docx(review.letter("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx")))
     )
     paragraphs = [p.text for p in document.paragraphs if p.text]
     assert paragraphs[0] == "关于甲镇人民政府2021年\n政府信息公开工作年度报告的退回意见"

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from generator import schema
 from generator.cli import cli
 from generator.county import roster as rs
+from generator.county.outcome import NOT_SENT, OK, Outcome
+from generator.county.summary import reconcile
 from generator.errors import NianbaoError
 from generator.model import with_values
 
@@ -104,26 +106,34 @@ def test_two_rows_naming_one_unit_are_refused() -> None:
         rs.make_roster([rs.Unit("城关镇人民政府", row=2), rs.Unit("城关镇政府", row=5)], "名单.xlsx")
 
 
-def test_match_units_lists_missing_twice_and_unknown() -> None:
+def _row(name: str, file: str) -> Outcome:
+    """An input's summary row as bulk matches it: by its agency, a blank one by its file name."""
+    match = rs.match_name(name, ROSTER) if name.strip() else rs.match_file_name(file, ROSTER)
+    return Outcome(Path(file), OK, name, unit=match.unit.name if match.unit else "", match=match.note)
+
+
+def test_reconcile_lists_missing_twice_and_unknown() -> None:
     names = ["城关镇政府", "城关镇人民政府", "城关乡人民政府", "", "某县教育局"]
     files = ["a.xlsx", "b.xlsx", "c.xlsx", "某县人民政府.xlsx", "e.json"]
-    found = rs.match_units(names, ROSTER, files)
-    assert [m.unit.name if m.unit else None for m in found.matches] == [
+    rows = [_row(name, file) for name, file in zip(names, files, strict=True)]
+    assert [row.unit or None for row in rows] == [
         "城关镇人民政府",
         "城关镇人民政府",
         None,
         "某县人民政府",  # its name could not be read: matched by its file name, and said so
         "某县教育局",
     ]
-    assert found.matches[3].how == rs.FILE_NAME
-    assert found.unknown == (2,)
-    assert [(unit.name, indexes) for unit, indexes in found.twice] == [("城关镇人民政府", (0, 1))]
-    assert [unit.name for unit in found.missing] == [
+    assert rs.match_file_name(files[3], ROSTER).how == rs.FILE_NAME
+    updated, found = reconcile(rows, ROSTER, Path())
+    assert found.unknown == ("c.xlsx",)
+    assert found.twice == (("城关镇人民政府", ("a.xlsx", "b.xlsx")),)
+    assert list(found.missing) == [
         "东城街道办事处",
         "三泉镇人民政府",
         "某县财政局",
         "某县市场监督管理局",
     ]
+    assert [row.status for row in updated[len(rows) :]] == [NOT_SENT] * 4  # a row for each unit that sent nothing
 
 
 def test_roster_from_xlsx_with_a_title_line_and_types(tmp_path: Path) -> None:

@@ -119,16 +119,6 @@ def letter_text(letter: Letter) -> str:
     return "\n".join(lines)
 
 
-def review_text(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> str:
-    """The 退回意见 of a checked file as plain text."""
-    return letter_text(letter(unit, file, result, year, marked))
-
-
-def review_docx(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> bytes:
-    """The 退回意见 of a checked file as a DOCX."""
-    return letter_docx(letter(unit, file, result, year, marked))
-
-
 COLUMNS = (("序号", 12), ("类别", 12), ("位置", 38), ("问题", 60), ("修改意见", 50))  # relative widths
 TYPE_WIDTH_TWIPS = 9638  # 170 mm: A4 less 20 mm margins
 TITLE_CHARACTERS = 24  # 2号 characters on one line of the 170 mm type area, and some room

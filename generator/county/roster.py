@@ -68,20 +68,6 @@ class Match:
     near: tuple[str, ...] = ()  # units with a similar name, never merged: for the reader to check
 
 
-@dataclass(frozen=True, slots=True)
-class Reconciled:
-    """Inputs against the roster: each input's match, the units that sent nothing or more than one input."""
-
-    matches: tuple[Match, ...]
-    missing: tuple[Unit, ...]
-    twice: tuple[tuple[Unit, tuple[int, ...]], ...]  # a unit and the indexes of its inputs
-
-    @property
-    def unknown(self) -> tuple[int, ...]:
-        """The indexes of the inputs that are no unit of the roster."""
-        return tuple(index for index, match in enumerate(self.matches) if match.unit is None)
-
-
 # --- names -------------------------------------------------------------------------------------------------
 _IGNORED = re.compile(r"[\s\u200b-\u200f\u2060\ufeff·•・'\"“”‘’「」『』]+")
 _BRACKETS = str.maketrans("〔〕【】\uff3b\uff3d\uff5b\uff5d〈〉《》", "()()[]{}<><>")  # full-width brackets too
@@ -133,14 +119,6 @@ def make_roster(units: Iterable[Unit], source: str = "") -> Roster:
     return Roster(tuple(kept), source, by_key)
 
 
-def roster_of_names(names: Iterable[str]) -> Roster:
-    """A roster made of names (last year's units, say): numbered in order; names repeated are kept once."""
-    seen: dict[str, Unit] = {}
-    for index, name in enumerate(names, start=1):
-        seen.setdefault(normalise_name(name), Unit(name, row=index))
-    return make_roster(seen.values())
-
-
 def match_name(name: str, roster: Roster) -> Match:
     """The unit a name is: the same normalised name, else the one unit it differs from by a place name."""
     key = normalise_name(name)
@@ -178,28 +156,6 @@ def match_file_name(file_name: str, roster: Roster) -> Match:
     if found is None:
         return Match("", None, NONE, "读不出机关名称，文件名也不是名单中的单位")
     return Match("", found, FILE_NAME, f"读不出机关名称，按文件名“{file_name}”匹配为“{found.name}”")
-
-
-def match_units(names: Sequence[str], roster: Roster, files: Sequence[str] = ()) -> Reconciled:
-    """Each input (by its agency name; a blank one by its file name) against the roster: who matched which
-    unit, which units sent nothing (未报送) and which sent more than one input."""
-    matches = []
-    for index, name in enumerate(names):
-        if name.strip():
-            matches.append(match_name(name, roster))
-        else:
-            matches.append(match_file_name(files[index] if index < len(files) else "", roster))
-    inputs_of: dict[str, list[int]] = {}
-    for index, match in enumerate(matches):
-        if match.unit is not None:
-            inputs_of.setdefault(match.unit.name, []).append(index)
-    missing = tuple(unit for unit in roster.units if unit.name not in inputs_of)
-    twice = tuple(
-        (unit, tuple(inputs_of[unit.name]))
-        for unit in roster.units
-        if unit.name in inputs_of and len(inputs_of[unit.name]) > 1
-    )
-    return Reconciled(tuple(matches), missing, twice)
 
 
 # --- reading the roster file -------------------------------------------------------------------------------
