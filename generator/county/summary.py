@@ -361,10 +361,10 @@ def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], whe
     for cell in header:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     sheet.append(header)
-    fills = {"未报送": PatternFill("solid", fgColor=NOT_SENT_FILL), "多份": PatternFill("solid", fgColor=WARNING_FILL)}
+    fills = {NOT_SENT: PatternFill("solid", fgColor=NOT_SENT_FILL), "多份": PatternFill("solid", fgColor=WARNING_FILL)}
     for number, unit in enumerate(roster.units, start=1):
         found = sent.get(unit.name, [])
-        state = "未报送" if not found else ("已报送" if len(found) == 1 else f"报送 {len(found)} 份")
+        state = NOT_SENT if not found else ("已报送" if len(found) == 1 else f"报送 {len(found)} 份")
         files = "\n".join(where.input_name(row.file) for row in found)
         statuses = "\n".join(row.status for row in found)
         values = (number, unit.name, unit.agency_type, unit.contact, state, files, statuses)
@@ -372,7 +372,7 @@ def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], whe
             [(value, width) for value, (_, width) in zip(values, headings, strict=True) if isinstance(value, str)]
         )
         cells = [_styled(sheet, WriteOnlyCell, value, font, wrap) for value in values]
-        fill = fills.get("未报送" if not found else "多份" if len(found) > 1 else "")
+        fill = fills.get(NOT_SENT if not found else "多份" if len(found) > 1 else "")
         for cell in cells if fill is not None else ():
             cell.fill = fill
         sheet.append(cells)

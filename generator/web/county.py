@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ..county.outcome import CANNOT_READ, HAS_ERRORS, NOT_SENT
 from ..county.roster import same_unit
 from ..errors import NianbaoError
 from ..formats.sniff import InputFormat
@@ -36,7 +37,7 @@ from .http import (
     text_field,
     uploads,
 )
-from .store import CANNOT_READ, HAS_ERRORS, NOT_SUBMITTED, PASSED, DuplicateUnit, Received, Submission, Unit
+from .store import PASSED, DuplicateUnit, Received, Submission, Unit
 
 LOGIN_LIMIT, LOGIN_WINDOW_MINUTES = 10, 15
 SUFFIXES = {
@@ -154,9 +155,9 @@ async def dashboard(request: Request) -> Response:
     store = server_of(request).store
     units, latest, counts = await run_in_threadpool(lambda: (store.units(), store.latest(), store.counts()))
     rows = [(unit, latest.get(unit.id), counts.get(unit.id, 0), submission_link(request, unit)) for unit in units]
-    tally = dict.fromkeys((PASSED, HAS_ERRORS, CANNOT_READ, NOT_SUBMITTED), 0)
+    tally = dict.fromkeys((PASSED, HAS_ERRORS, CANNOT_READ, NOT_SENT), 0)
     for _, submission, _, _ in rows:
-        tally[submission.check.status if submission else NOT_SUBMITTED] += 1
+        tally[submission.check.status if submission else NOT_SENT] += 1
     missing = [unit.name for unit, submission, _, _ in rows if submission is None]
     county = await run_in_threadpool(store.setting, "county", "汇总")
     return page(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..check.load import load
 from ..county import bulk
+from ..county.outcome import NOT_SENT
 from ..county.rollup import roll_up
 from ..errors import NianbaoError
 from ..formats.json_document import dumps
@@ -166,7 +167,7 @@ def _named(outcome: bulk.Outcome, entry: Latest) -> bulk.Outcome:
 
 
 def _not_sent(entry: Latest) -> bulk.Outcome:
-    return bulk.Outcome(Path(entry.unit), "未报送", agency=entry.unit)
+    return bulk.Outcome(Path(entry.unit), NOT_SENT, agency=entry.unit)
 
 
 def summary_workbook(latest: list[Latest]) -> bytes:
