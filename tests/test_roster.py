@@ -302,11 +302,13 @@ def test_a_damaged_roster_workbook_is_said_so(tmp_path: Path) -> None:
         ("新绛县 三泉镇人民政府", "新绛县三泉镇人民政府"),
         ("新绛县三泉镇人民政府\u3000", "新绛县三泉镇人民政府"),
         ("ＡＢＣ县教育局", "ABC县教育局"),
+        ("新绛县三泉镇人民政府", "三泉镇人民政府"),  # a place name in front, as bulk matches it
+        ("三泉镇政府", "新绛县三泉镇人民政府"),
     ],
 )
 def test_spellings_of_one_unit_are_the_same_unit(first: str, second: str) -> None:
     """What the web server asks of a submission's agency against its unit."""
-    assert rs.same_unit(first, second)
+    assert rs.is_unit(first, second)
 
 
 @pytest.mark.parametrize(
@@ -317,7 +319,36 @@ def test_spellings_of_one_unit_are_the_same_unit(first: str, second: str) -> Non
         ("新绛县古交镇人民政府", "新绛县古交镇人民代表大会"),
         ("新绛县龙兴镇人民政府", "新绛县龙兴镇人民政府办公室"),
         ("", ""),
+        ("城关镇人民政府", "城关乡人民政府"),
+        ("某县教育体育局", "体育局"),
     ],
 )
 def test_near_names_are_not_the_same_unit(first: str, second: str) -> None:
-    assert not rs.same_unit(first, second)
+    assert not rs.is_unit(first, second)
+
+
+def test_names_a_place_name_apart_are_grouped_as_one_unit_and_near_names_never() -> None:
+    names = [
+        "新绛县三泉镇人民政府",
+        "城关镇人民政府",
+        "三泉镇政府",
+        "城关乡人民政府",
+        "山西省新绛县三泉镇人民政府",
+        "某县城关镇人民政府",
+        "古交镇人民政府",
+    ]
+    assert rs.group_by_unit(names, str) == [
+        ["新绛县三泉镇人民政府", "三泉镇政府", "山西省新绛县三泉镇人民政府"],
+        ["城关镇人民政府", "某县城关镇人民政府"],
+        ["城关乡人民政府"],  # 乡, not 镇: another unit
+        ["古交镇人民政府"],
+    ]
+
+
+def test_a_name_that_could_be_either_of_two_units_groups_with_neither() -> None:
+    names = ["三泉镇人民政府", "新绛县三泉镇人民政府", "稷山县三泉镇人民政府", "三泉镇政府"]
+    assert rs.group_by_unit(names, str) == [
+        ["三泉镇人民政府", "三泉镇政府"],  # the same spelling still goes together
+        ["新绛县三泉镇人民政府"],
+        ["稷山县三泉镇人民政府"],
+    ]

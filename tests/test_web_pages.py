@@ -8,11 +8,12 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from builders import ROOT
 from starlette.testclient import TestClient
-from web_support import add_units, csrf_of, data_of, hidden, module_client, set_up_county, upload
+from web_support import add_units, client_for, csrf_of, data_of, hidden, module_client, set_up_county, upload
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"
@@ -159,6 +160,20 @@ def test_every_submission_is_kept_with_its_time_and_file(client: TestClient, cou
 def test_a_name_in_the_file_unlike_the_units_is_flagged(client: TestClient, county: dict[str, str]) -> None:
     answer = upload(client, county["新绛县古交镇人民政府"], SEED)  # the seed is 三泉镇's report
     assert "与本单位“新绛县古交镇人民政府”不一致" in answer.text
+
+
+def test_a_unit_sending_its_report_under_its_name_with_the_county_in_front_is_not_flagged(tmp_path: Path) -> None:
+    """The seed is 新绛县三泉镇人民政府's report; the unit on the roster is 三泉镇人民政府: one unit, as bulk says."""
+    with client_for(tmp_path) as other:
+        set_up_county(other)
+        link = add_units(other, "三泉镇人民政府")["三泉镇人民政府"]
+        answer = upload(other, link, SEED)
+        assert "新绛县三泉镇人民政府" in answer.text
+        assert "不一致" not in answer.text
+        unit_id = re.search(r'<a href="/county/units/(\d+)">三泉镇人民政府</a>', other.get("/county").text).group(1)
+        unit_page = other.get(f"/county/units/{unit_id}").text
+        assert "新绛县三泉镇人民政府" in unit_page
+        assert "与名单不一致" not in unit_page
 
 
 def test_the_review_letter_of_a_unit(client: TestClient, county: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ..county.outcome import CANNOT_READ, HAS_ERRORS, NOT_SENT
-from ..county.roster import same_unit
+from ..county.roster import is_unit
 from ..errors import NianbaoError
 from ..formats.sniff import InputFormat
 from ..schema import AGENCY_TYPES
@@ -220,7 +220,7 @@ async def unit_page(request: Request) -> Response:
 
 def _mismatch(submission: Submission, unit: Unit) -> bool:
     """The file names another agency than the unit that sent it (sent by mistake?)."""
-    return bool(submission.check.agency) and not same_unit(submission.check.agency, unit.name)
+    return bool(submission.check.agency) and not is_unit(submission.check.agency, unit.name)
 
 
 async def renew_link(request: Request) -> Response:
