@@ -352,3 +352,13 @@ def test_a_name_that_could_be_either_of_two_units_groups_with_neither() -> None:
         ["新绛县三泉镇人民政府"],
         ["稷山县三泉镇人民政府"],
     ]
+
+
+def test_an_input_a_unit_sent_itself_is_that_units_and_another_name_is_said() -> None:
+    unit = rs.Unit("三泉镇人民政府", "乡镇人民政府")
+    same = rs.sent_by("新绛县三泉镇人民政府", unit)
+    assert (same.unit, same.how) == (unit, rs.PREFIX)
+    other = rs.sent_by("新绛县古交镇人民政府", unit)
+    assert (other.unit, other.how) == (unit, rs.SENDER)
+    assert other.note == "文件中的机关为“新绛县古交镇人民政府”，与报送单位“三泉镇人民政府”不一致，请核对"
+    assert rs.sent_by("", unit).note == ""  # no name read: nothing to compare

@@ -56,6 +56,7 @@ class Roster:
 
 # how a name was matched
 SAME, SPELLING, PREFIX, FILE_NAME, NONE, AMBIGUOUS = "same", "spelling", "prefix", "file-name", "none", "ambiguous"
+SENDER = "sender"  # the unit that sent it, whatever agency it names
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,17 @@ def match_name(name: str, roster: Roster) -> Match:
 def is_unit(name: str, unit_name: str) -> bool:
     """Whether a name (a report's 机关全称) is the unit `unit_name`, as `match_name` decides against a roster
     of that one unit: the same normalised name, or one is the other with a place name in front."""
-    return match_name(name, make_roster([Unit(unit_name)])).unit is not None
+    return sent_by(name, Unit(unit_name)).how != SENDER
+
+
+def sent_by(name: str, unit: Unit) -> Match:
+    """An input the unit sent itself (through its own link): the unit's, as `match_name` says it, or with a
+    note when the input names another agency."""
+    found = match_name(name, make_roster([unit]))
+    if found.unit is not None:
+        return found
+    note = f"文件中的机关为“{name.strip()}”，与报送单位“{unit.name}”不一致，请核对" if name.strip() else ""
+    return Match(name, unit, SENDER, note)
 
 
 def group_by_unit(items: Sequence[T], name_of: Callable[[T], str]) -> list[list[T]]:

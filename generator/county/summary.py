@@ -215,15 +215,17 @@ def write_summary(
     out_dir: Path,
     shown: Shown = Shown(),
     roster: Roster | None = None,
+    links: bool = True,
 ) -> tuple[Path, Path]:
     """汇总.xlsx (landscape, one page wide, filters, links; error rows red, warning rows yellow) and 汇总.csv
     (UTF-8 with BOM, for Excel on Chinese Windows) with the same columns; with a roster, a second sheet
-    报送情况 lists every unit of the roster with what it sent."""
+    报送情况 lists every unit of the roster with what it sent. Without `links` (a summary that travels without
+    the files it names) no cell links anywhere."""
     from openpyxl import Workbook
 
-    where = Where(folder, out_dir)
+    where = Where(folder, out_dir if links else None)
     chosen = columns(shown, where)
-    table = summary_rows(rows, folder, out_dir, shown)
+    table = summary_rows(rows, folder, where.out_dir, shown)
     book = Workbook(write_only=True)  # streams rows: a county's thousands of rows stay fast
     sheet = book.create_sheet(SUMMARY_NAME)
     _write_table(sheet, chosen, table, rows)

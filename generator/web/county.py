@@ -303,9 +303,9 @@ async def _latest(request: Request) -> list[work.Latest]:
     store = server_of(request).store
     units, latest = await run_in_threadpool(lambda: (store.units(), store.latest()))
     return [
-        work.Latest(unit.name, str(store.file_of(latest[unit.id])), latest[unit.id].file_name)
+        work.Latest(unit.name, str(store.file_of(latest[unit.id])), latest[unit.id].file_name, unit.kind, unit.contact)
         if unit.id in latest
-        else work.Latest(unit.name)
+        else work.Latest(unit.name, agency_type=unit.kind, contact=unit.contact)
         for unit in units
     ]
 
@@ -319,9 +319,9 @@ async def export_reports(request: Request) -> Response:
 
 
 async def export_summary(request: Request) -> Response:
-    """汇总.xlsx: one row per unit, its latest submission's status and problems; 未报送 units too."""
+    """汇总.xlsx: one row per unit, its latest submission as reports.zip has it; 未报送 units too."""
     await require_login(request)
-    data = await job(request, work.summary_workbook, await _latest(request), seconds=600)
+    data = await job(request, work.summary_workbook, await _latest(request), county_template(request), seconds=900)
     return download(data, "汇总.xlsx", work.MEDIA_TYPES[".xlsx"])
 
 
