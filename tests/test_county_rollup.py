@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import zipfile
@@ -17,6 +18,7 @@ from builders import ROOT, valid_report, write_json, write_xlsx
 from click.testing import CliRunner
 
 from generator import schema
+from generator.check.load import load
 from generator.cli import cli
 from generator.county import rollup_book
 from generator.county.county_report import appendix, county_report
@@ -51,6 +53,23 @@ def test_on_the_same_date_the_newer_file_counts(tmp_path: Path) -> None:
     rolled = roll_up([newer, older], "某县")
     assert rolled.included == (newer,)
     assert "成文日期相同，文件修改时间较晚" in rolled.left_out[0][1]
+
+
+def test_one_unit_named_with_and_without_its_county_is_added_once(tmp_path: Path) -> None:
+    seed = json.loads((ROOT / "inputs" / "seed.json").read_text("utf-8"))
+    full = tmp_path / "三泉镇.json"
+    full.write_text(json.dumps(seed, ensure_ascii=False), "utf-8")
+    short = tmp_path / "三泉镇-简称.json"
+    short.write_text(
+        json.dumps({**seed, "agency": "三泉镇人民政府", "date": "2022-01-20"}, ensure_ascii=False), "utf-8"
+    )
+    rolled = roll_up([full, short], "新绛县")
+    assert rolled.included == (full,)  # the later 成文日期
+    assert rolled.report is not None
+    assert rolled.report["requests.new.total"] == load(full).report["requests.new.total"]  # not twice
+    assert rolled.left_out == (
+        (short, "与“三泉镇.json”是同一单位（新绛县三泉镇人民政府），计入了后者：成文日期 2022-01-25 晚于 2022-01-20"),
+    )
 
 
 @pytest.fixture

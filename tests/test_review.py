@@ -25,6 +25,7 @@ from generator.county.bulk import REVIEW_FOLDER
 from generator.county.mark import AUTHOR, ERROR_COLOUR, WARNING_COLOUR
 from generator.issues import ALL_TYPES, TEMPLATE_TYPES, CheckResult
 from generator.model import with_values
+from generator.publish.build import MAX_NAME_BYTES
 
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"  # (七)总计 typed as 0: errors at D29 and J29
 
@@ -44,7 +45,7 @@ def test_the_letter_names_unit_file_and_each_problem_with_its_cell_and_fix(tmp_p
     path = late_and_wrong(tmp_path)
     result = load(path).result
     assert [i.code for i in result.issues] == ["date-late", "row-total"]
-    text = review.review_text("甲镇人民政府", path.name, result, 2021)
+    text = review.letter_text(review.letter("甲镇人民政府", path.name, result, 2021))
     assert text.startswith("关于甲镇人民政府2021年政府信息公开工作年度报告的退回意见\n\n甲镇人民政府：\n")
     assert "你单位报送的年报文件“甲镇.xlsx”经检查，有 1 个错误、1 个警告" in text
     total = schema.BY_PATH["requests.new.total"]
@@ -59,7 +60,7 @@ def test_the_docx_says_the_same_as_the_text(tmp_path: Path) -> None:
     path = late_and_wrong(tmp_path)
     result = load(path).result
     document = docx.Document(
-        io.BytesIO(review.review_docx("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx"))
+        io.BytesIO(review.letter_docx(review.letter("甲镇人民政府", path.name, result, 2021, "甲（标注问题）.xlsx")))
     )
     paragraphs = [p.text for p in document.paragraphs if p.text]
     assert paragraphs[0] == "关于甲镇人民政府2021年\n政府信息公开工作年度报告的退回意见"
@@ -95,6 +96,23 @@ def test_the_letter_of_a_file_that_cannot_be_read() -> None:
     text = review.letter_text(letter)
     assert "1. 【错误】位置：整个文件\n   问题：“乙局.xls”是旧版 Excel 格式" in text
     assert review.UNREADABLE_FIX in text
+
+
+def test_letter_and_copy_names_are_cleaned_and_shortened_as_report_names_are() -> None:
+    """Two long names that differ only at their end (a bureau's 科室) keep their ends: cut in the middle
+    within the byte limit the report's own name has, never at a number of characters."""
+    front = "某某省某某市某某县" + "市场监督管理局综合行政执法大队" * 4
+    first, second = review.letter_file_name(front + "第一中队", 2021), review.letter_file_name(front + "第二中队", 2021)
+    assert first != second
+    assert first.endswith("第一中队2021年年报退回意见")
+    assert second.endswith("第二中队2021年年报退回意见")
+    assert "…" in first
+    assert len(first.encode("utf-8")) <= MAX_NAME_BYTES
+    copy = review.marked_name(front + "第一中队", 2021)
+    assert copy.endswith("第一中队2021年年报（标注问题）.xlsx")
+    assert len(copy.encode("utf-8")) <= MAX_NAME_BYTES + len(".xlsx")
+    assert review.letter_file_name("某/镇:政府", 2021) == "某_镇_政府2021年年报退回意见"  # never a path
+    assert review.letter_file_name(" . ", None) == "未知单位年报退回意见"
 
 
 def test_check_mark_puts_each_problem_at_its_cell(runner: CliRunner, tmp_path: Path) -> None:

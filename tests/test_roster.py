@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from generator import schema
 from generator.cli import cli
 from generator.county import roster as rs
+from generator.county.outcome import NOT_SENT, OK, Outcome
+from generator.county.summary import reconcile
 from generator.errors import NianbaoError
 from generator.model import with_values
 
@@ -104,26 +106,34 @@ def test_two_rows_naming_one_unit_are_refused() -> None:
         rs.make_roster([rs.Unit("城关镇人民政府", row=2), rs.Unit("城关镇政府", row=5)], "名单.xlsx")
 
 
-def test_match_units_lists_missing_twice_and_unknown() -> None:
+def _row(name: str, file: str) -> Outcome:
+    """An input's summary row as bulk matches it: by its agency, a blank one by its file name."""
+    match = rs.match_name(name, ROSTER) if name.strip() else rs.match_file_name(file, ROSTER)
+    return Outcome(Path(file), OK, name, unit=match.unit.name if match.unit else "", match=match.note)
+
+
+def test_reconcile_lists_missing_twice_and_unknown() -> None:
     names = ["城关镇政府", "城关镇人民政府", "城关乡人民政府", "", "某县教育局"]
     files = ["a.xlsx", "b.xlsx", "c.xlsx", "某县人民政府.xlsx", "e.json"]
-    found = rs.match_units(names, ROSTER, files)
-    assert [m.unit.name if m.unit else None for m in found.matches] == [
+    rows = [_row(name, file) for name, file in zip(names, files, strict=True)]
+    assert [row.unit or None for row in rows] == [
         "城关镇人民政府",
         "城关镇人民政府",
         None,
         "某县人民政府",  # its name could not be read: matched by its file name, and said so
         "某县教育局",
     ]
-    assert found.matches[3].how == rs.FILE_NAME
-    assert found.unknown == (2,)
-    assert [(unit.name, indexes) for unit, indexes in found.twice] == [("城关镇人民政府", (0, 1))]
-    assert [unit.name for unit in found.missing] == [
+    assert rs.match_file_name(files[3], ROSTER).how == rs.FILE_NAME
+    updated, found = reconcile(rows, ROSTER, Path())
+    assert found.unknown == ("c.xlsx",)
+    assert found.twice == (("城关镇人民政府", ("a.xlsx", "b.xlsx")),)
+    assert list(found.missing) == [
         "东城街道办事处",
         "三泉镇人民政府",
         "某县财政局",
         "某县市场监督管理局",
     ]
+    assert [row.status for row in updated[len(rows) :]] == [NOT_SENT] * 4  # a row for each unit that sent nothing
 
 
 def test_roster_from_xlsx_with_a_title_line_and_types(tmp_path: Path) -> None:
@@ -292,11 +302,13 @@ def test_a_damaged_roster_workbook_is_said_so(tmp_path: Path) -> None:
         ("新绛县 三泉镇人民政府", "新绛县三泉镇人民政府"),
         ("新绛县三泉镇人民政府\u3000", "新绛县三泉镇人民政府"),
         ("ＡＢＣ县教育局", "ABC县教育局"),
+        ("新绛县三泉镇人民政府", "三泉镇人民政府"),  # a place name in front, as bulk matches it
+        ("三泉镇政府", "新绛县三泉镇人民政府"),
     ],
 )
 def test_spellings_of_one_unit_are_the_same_unit(first: str, second: str) -> None:
     """What the web server asks of a submission's agency against its unit."""
-    assert rs.same_unit(first, second)
+    assert rs.is_unit(first, second)
 
 
 @pytest.mark.parametrize(
@@ -307,7 +319,46 @@ def test_spellings_of_one_unit_are_the_same_unit(first: str, second: str) -> Non
         ("新绛县古交镇人民政府", "新绛县古交镇人民代表大会"),
         ("新绛县龙兴镇人民政府", "新绛县龙兴镇人民政府办公室"),
         ("", ""),
+        ("城关镇人民政府", "城关乡人民政府"),
+        ("某县教育体育局", "体育局"),
     ],
 )
 def test_near_names_are_not_the_same_unit(first: str, second: str) -> None:
-    assert not rs.same_unit(first, second)
+    assert not rs.is_unit(first, second)
+
+
+def test_names_a_place_name_apart_are_grouped_as_one_unit_and_near_names_never() -> None:
+    names = [
+        "新绛县三泉镇人民政府",
+        "城关镇人民政府",
+        "三泉镇政府",
+        "城关乡人民政府",
+        "山西省新绛县三泉镇人民政府",
+        "某县城关镇人民政府",
+        "古交镇人民政府",
+    ]
+    assert rs.group_by_unit(names, str) == [
+        ["新绛县三泉镇人民政府", "三泉镇政府", "山西省新绛县三泉镇人民政府"],
+        ["城关镇人民政府", "某县城关镇人民政府"],
+        ["城关乡人民政府"],  # 乡, not 镇: another unit
+        ["古交镇人民政府"],
+    ]
+
+
+def test_a_name_that_could_be_either_of_two_units_groups_with_neither() -> None:
+    names = ["三泉镇人民政府", "新绛县三泉镇人民政府", "稷山县三泉镇人民政府", "三泉镇政府"]
+    assert rs.group_by_unit(names, str) == [
+        ["三泉镇人民政府", "三泉镇政府"],  # the same spelling still goes together
+        ["新绛县三泉镇人民政府"],
+        ["稷山县三泉镇人民政府"],
+    ]
+
+
+def test_an_input_a_unit_sent_itself_is_that_units_and_another_name_is_said() -> None:
+    unit = rs.Unit("三泉镇人民政府", "乡镇人民政府")
+    same = rs.sent_by("新绛县三泉镇人民政府", unit)
+    assert (same.unit, same.how) == (unit, rs.PREFIX)
+    other = rs.sent_by("新绛县古交镇人民政府", unit)
+    assert (other.unit, other.how) == (unit, rs.SENDER)
+    assert other.note == "文件中的机关为“新绛县古交镇人民政府”，与报送单位“三泉镇人民政府”不一致，请核对"
+    assert rs.sent_by("", unit).note == ""  # no name read: nothing to compare

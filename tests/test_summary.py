@@ -188,6 +188,21 @@ REALWORLD = next(
 
 
 @pytest.mark.skipif(REALWORLD is None, reason="shared/realworld is not beside the repository")
+def test_last_years_inputs_a_place_name_apart_are_one_unit_and_the_newest_is_paired(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source, last, out = tmp_path / "in", tmp_path / "last", tmp_path / "out"
+    source.mkdir()
+    last.mkdir()
+    write_xlsx(source / "a.xlsx", unit("三泉镇人民政府"))
+    write_xlsx(last / "新.xlsx", unit("新绛县三泉镇人民政府", year=2020, date=dt.date(2021, 1, 20)))
+    write_json(last / "旧.json", unit("三泉镇人民政府", year=2020, date=dt.date(2021, 1, 5)))  # an older copy
+    result = runner.invoke(cli, ["bulk", str(source), "-o", str(out), "--previous-dir", str(last), "--jobs", "1"])
+    rows = {row["文件"]: row for row in csv.DictReader(io.StringIO((out / "汇总.csv").read_text("utf-8-sig")))}
+    assert rows["a.xlsx"]["上年文件"] == "新.xlsx"
+    assert "上年文件“旧.json”与“新.xlsx”是同一单位，用后者核对（成文日期 2021-01-20 晚于 2021-01-05）" in result.stderr
+
+
 def test_a_districts_published_report_paired_with_last_years(runner: CliRunner, tmp_path: Path) -> None:
     """洪泽区 2024 against its own 2023 report, both published PDFs: paired by name, the carry-over checked."""
     assert REALWORLD is not None

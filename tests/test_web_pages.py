@@ -8,11 +8,12 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from builders import ROOT
 from starlette.testclient import TestClient
-from web_support import add_units, csrf_of, data_of, hidden, module_client, set_up_county, upload
+from web_support import add_units, client_for, csrf_of, data_of, hidden, module_client, set_up_county, upload
 
 SEED = ROOT / "inputs" / "seed.xlsx"
 PRINTED = ROOT / "inputs" / "seed-as-printed.xlsx"
@@ -161,6 +162,20 @@ def test_a_name_in_the_file_unlike_the_units_is_flagged(client: TestClient, coun
     assert "与本单位“新绛县古交镇人民政府”不一致" in answer.text
 
 
+def test_a_unit_sending_its_report_under_its_name_with_the_county_in_front_is_not_flagged(tmp_path: Path) -> None:
+    """The seed is 新绛县三泉镇人民政府's report; the unit on the roster is 三泉镇人民政府: one unit, as bulk says."""
+    with client_for(tmp_path) as other:
+        set_up_county(other)
+        link = add_units(other, "三泉镇人民政府")["三泉镇人民政府"]
+        answer = upload(other, link, SEED)
+        assert "新绛县三泉镇人民政府" in answer.text
+        assert "不一致" not in answer.text
+        unit_id = re.search(r'<a href="/county/units/(\d+)">三泉镇人民政府</a>', other.get("/county").text).group(1)
+        unit_page = other.get(f"/county/units/{unit_id}").text
+        assert "新绛县三泉镇人民政府" in unit_page
+        assert "与名单不一致" not in unit_page
+
+
 def test_the_review_letter_of_a_unit(client: TestClient, county: dict[str, str]) -> None:
     from docx import Document
 
@@ -200,6 +215,79 @@ def test_the_county_downloads(client: TestClient, county: dict[str, str]) -> Non
     units = list(detail.iter_rows(min_row=4, values_only=True))
     assert [row[2] for row in units[:-1]] == ["seed.xlsx"]  # the name the unit gave its file, not the server's
     assert units[-1][column - 1] == 2  # 古交镇 sent 三泉镇's report: one agency, added once
+
+
+def house_template(text: str) -> bytes:
+    """A county's own Word template: the agency and one line of `text`."""
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("{{ agency }}")
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_summary_download_is_bulks_summary_of_the_roster(tmp_path: Path) -> None:
+    """汇总.xlsx and the one in reports.zip are `bulk --roster`'s: the seed's figures and date, its unit (a place
+    name apart), the unit that sent nothing with its contact, 报送情况; with the county's template both say
+    what that template made of the report."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    def summary() -> tuple[dict[str, dict[str, object]], object]:
+        book = load_workbook(io.BytesIO(other.get("/county/export/summary.xlsx").content))
+        values = list(book["汇总"].iter_rows(values_only=True))
+        rows = {str(row[1] or row[2]): dict(zip(values[0], row, strict=True)) for row in values[1:]}  # 文件 or 机关
+        return rows, book
+
+    with client_for(tmp_path) as other:
+        set_up_county(other)
+        links = add_units(other, "三泉镇人民政府", "北张镇人民政府")
+        other.post("/county/units", data={"csrf": csrf_of(other), "names": "古交镇人民政府", "contact": "李四"})
+        upload(other, links["三泉镇人民政府"], SEED)
+        upload(other, links["北张镇人民政府"], PRINTED)  # 三泉镇's report, with errors, sent by 北张镇
+        rows, book = summary()
+        seed = rows["三泉镇人民政府/seed.xlsx"]
+        assert seed["状态"] == "已生成"
+        assert seed["成文日期"] == dt.datetime(2022, 1, 25)
+        assert seed["逾期"] is None  # the 31 January deadline kept
+        assert (seed["新收申请"], seed["办结"]) == (2, 2)
+        assert str(seed["名单单位"]).startswith("三泉镇人民政府\n（按名单中的“三泉镇人民政府”匹配")
+        sent_by_another = rows["北张镇人民政府/seed-as-printed.xlsx"]
+        assert sent_by_another["状态"] == "有错误"
+        assert "与报送单位“北张镇人民政府”不一致" in str(sent_by_another["名单单位"])
+        missing = rows["古交镇人民政府"]
+        assert missing["状态"] == "未报送"
+        assert missing["问题"] == "未收到“古交镇人民政府”的年报，联系人：李四"
+        sheet = list(book["报送情况"].iter_rows(values_only=True))
+        assert [row[1:5] for row in sheet[1:]] == [
+            ("三泉镇人民政府", None, None, "已报送"),
+            ("北张镇人民政府", None, None, "已报送"),
+            ("古交镇人民政府", None, "李四", "未报送"),
+        ]
+        assert not any(
+            cell.hyperlink for row in book["汇总"].iter_rows() for cell in row
+        )  # its files are not beside it
+        archive = zipfile.ZipFile(io.BytesIO(other.get("/county/export/reports.zip").content))
+        assert archive.read("报送文件/三泉镇人民政府/seed.xlsx") == SEED.read_bytes()
+        letter = archive.read("退回意见/北张镇人民政府2021年年报退回意见.txt").decode(
+            "utf-8"
+        )  # to the unit that sent it
+        assert "北张镇人民政府：\n    你单位报送的年报文件“seed-as-printed.xlsx”经检查" in letter
+        zipped = load_workbook(io.BytesIO(archive.read("汇总.xlsx")))["汇总"]
+        links = [cell.hyperlink.target for row in zipped.iter_rows(min_row=2) for cell in row if cell.hyperlink]
+        assert links
+        assert set(links) <= set(archive.namelist())  # every link opens a file of the zip
+        upload(other, "/county/template", ("本县格式.docx", house_template("联系人：{{ extra['联系人'] }}")))
+        rows, _ = summary()
+        archive = zipfile.ZipFile(io.BytesIO(other.get("/county/export/reports.zip").content))
+        zipped_csv = list(csv.reader(io.StringIO(archive.read("汇总.csv").decode("utf-8-sig"))))
+        statuses = {row[1]: row[4] for row in zipped_csv[1:]}
+        assert rows["三泉镇人民政府/seed.xlsx"]["状态"] == statuses["三泉镇人民政府/seed.xlsx"] == "有错误"
+        assert "自定义字段“联系人”" in str(rows["三泉镇人民政府/seed.xlsx"]["问题"])
 
 
 def test_the_roster_does_not_take_a_unit_twice(client: TestClient, county: dict[str, str]) -> None:

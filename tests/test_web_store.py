@@ -109,3 +109,23 @@ def test_a_stored_name_outside_the_folder_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(NianbaoError):
         store.file_of(replace(submission, stored="../../nianbao.db"))
+
+
+def test_a_status_word_is_written_once_for_the_county_and_the_web() -> None:
+    """有错误, 无法读取, 未报送… are county/outcome.py's constants: no other module spells one out (the web's
+    own word for a check without errors, 通过, is store.PASSED)."""
+    import ast
+
+    from generator.county import outcome
+
+    words = {value for name, value in vars(outcome).items() if name.isupper() and isinstance(value, str)}
+    root = Path(outcome.__file__).parents[1]
+    spelled = [
+        f"{path.relative_to(root)}:{node.lineno} {node.value}"
+        for path in sorted(root.rglob("*.py"))
+        if path != Path(outcome.__file__)
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and node.value in words
+    ]
+    assert spelled == []
+    assert storage.PASSED not in words

@@ -39,7 +39,7 @@ from .outcome import Context as Context
 from .outcome import Outcome as Outcome
 from .outcome import Outputs as Outputs
 from .previous import index_previous
-from .roster import Match, match_file_name, match_name, read_roster
+from .roster import Match, match_file_name, match_name, read_roster, sent_by
 from .summary import SUMMARY_COLUMNS as SUMMARY_COLUMNS
 from .summary import Attendance, Shown, reconcile
 from .summary import neutral as neutral
@@ -123,7 +123,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
     except NianbaoError as exc:
         return _unreadable(path, exc.message, context)
     parsed = parse(raw)
-    matched = match_name(parsed.report.agency, context.roster) if context.roster else None
+    matched = _matched(parsed.report.agency, context)
     unit_type = matched.unit.agency_type if matched and matched.unit else ""
     if unit_type and not parsed.report["agency_type"]:  # the county knows the unit's type: it sets the deadline
         parsed = replace(parsed, report=with_values(parsed.report, agency_type=unit_type))
@@ -178,6 +178,13 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
     return replace(outcome, letter=letter, returned=_returned(letter, marked, context))
 
 
+def _matched(agency: str, context: Context) -> Match | None:
+    """The unit an input is: the one that sent it, if known; else the roster's unit its agency names."""
+    if context.sender is not None:
+        return sent_by(agency, context.sender)
+    return match_name(agency, context.roster) if context.roster else None
+
+
 def _with_unit(outcome: Outcome, matched: Match | None) -> Outcome:
     """The outcome with the roster's unit it is (and how that was decided)."""
     if matched is None:
@@ -187,7 +194,9 @@ def _with_unit(outcome: Outcome, matched: Match | None) -> Outcome:
 
 def _unreadable(path: Path, reason: str, context: Context) -> Outcome:
     """An input that could not be read: its row, and a letter asking for it again (matched by file name)."""
-    matched = match_file_name(path.name, context.roster) if context.roster else None
+    matched = _matched("", context) if context.sender else None
+    if matched is None and context.roster is not None:
+        matched = match_file_name(path.name, context.roster)
     outcome = _with_unit(Outcome(path, CANNOT_READ, errors=1, messages=(reason,)), matched)
     letter = review.unreadable_letter(outcome.unit or path.stem, path.name, reason)
     return replace(outcome, letter=letter, returned=_returned(letter, b"", context))
@@ -433,14 +442,17 @@ class Summary:
     attendance: Attendance | None
 
 
-def summarise(rows: list[Outcome], others: list[Outcome], folder: Path, out_dir: Path, context: Context) -> Summary:
-    """汇总.xlsx and 汇总.csv: every file of the folder, and with a roster every unit that sent nothing."""
+def summarise(
+    rows: list[Outcome], others: list[Outcome], folder: Path, out_dir: Path, context: Context, links: bool = True
+) -> Summary:
+    """汇总.xlsx and 汇总.csv: every file of the folder, and with a roster every unit that sent nothing (`links`:
+    write_summary's)."""
     table = [*rows, *others]
     attendance = None
     if context.roster is not None:
         table, attendance = reconcile(table, context.roster, folder)
     shown = Shown(roster=context.roster is not None, previous=context.previous is not None, mark=context.mark)
-    xlsx, _ = write_summary(table, folder, out_dir, shown, context.roster)
+    xlsx, _ = write_summary(table, folder, out_dir, shown, context.roster, links)
     return Summary(xlsx, tuple(table), attendance)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .figures import Figure
 from .review import Letter
-from .roster import Roster
+from .roster import Roster, Unit
 
 OK, HAS_ERRORS, CANNOT_READ = "已生成", "有错误", "无法读取"
 STOPPED, INTERNAL, NOT_AN_INPUT, CANNOT_WRITE = "无法处理", "内部错误", "未处理", "无法写入"
@@ -38,13 +38,14 @@ class Outputs:
 class Context:
     """What every input of a run is checked against: the county's roster, last year's inputs (a roster of
     last year's units whose `row` numbers `previous_files` from 1), whether to mark workbook copies, and where
-    the letters go."""
+    the letters go; with a `sender`, the input is that unit's whatever agency it names."""
 
     roster: Roster | None = None
     previous: Roster | None = None
     previous_files: tuple[Path, ...] = ()
     mark: bool = False
     review_dir: Path | None = None  # where workers write the 退回意见 under temporary names (None: as bytes)
+    sender: Unit | None = None  # the unit that sent the input, when known (its own link on the web server)
 
     def previous_file(self, unit_row: int) -> Path:
         """Last year's input of a unit of `previous`."""

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from ..check.load import read_report
 from ..errors import NianbaoError
-from .roster import Roster, Unit, make_roster, normalise_name
+from .roster import Roster, Unit, group_by_unit, make_roster
 from .workers import Failure, Supervisor, die_with_parent
 
 T = TypeVar("T")
@@ -76,16 +76,16 @@ def index_previous(paths: list[Path], jobs: int = 1) -> PreviousIndex:
     else:
         results = [see(path) for path in paths]
     notes = []
-    by_unit: dict[str, list[Seen]] = {}
+    named: list[Seen] = []
     for path, result in zip(paths, results, strict=True):
         if isinstance(result, str):
             notes.append(f"上年文件“{path.name}”无法读取，未用于核对：{result}")
         elif not result.agency.strip():
             notes.append(f"上年文件“{path.name}”没有机关名称，未用于核对")
         else:
-            by_unit.setdefault(normalise_name(result.agency), []).append(result)
+            named.append(result)
     kept = []
-    for seen in by_unit.values():
+    for seen in group_by_unit(named, lambda s: s.agency):
         chosen = newest(seen, lambda s: s.date, lambda s: s.path)
         for other in seen:
             if other is not chosen:

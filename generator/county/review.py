@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from ..issues import CheckResult, Issue, Severity, fix_for
+from ..publish.build import safe_file_name
 from ..publish.zipwrite import Entry, build_zip, compress
 
 # Warnings about how nianbao read or published the report, not about the unit's data: never a reason to send
@@ -117,16 +118,6 @@ def letter_text(letter: Letter) -> str:
             "",
         ]
     return "\n".join(lines)
-
-
-def review_text(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> str:
-    """The 退回意见 of a checked file as plain text."""
-    return letter_text(letter(unit, file, result, year, marked))
-
-
-def review_docx(unit: str, file: str, result: CheckResult, year: int | None = None, marked: str = "") -> bytes:
-    """The 退回意见 of a checked file as a DOCX."""
-    return letter_docx(letter(unit, file, result, year, marked))
 
 
 COLUMNS = (("序号", 12), ("类别", 12), ("位置", 38), ("问题", 60), ("修改意见", 50))  # relative widths
@@ -293,19 +284,16 @@ def letter_docx(letter: Letter) -> bytes:
     return build_zip(entries)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def _unit_part(unit: str, year: int | None) -> str:
-    name = _UNSAFE.sub("_", "".join(unit.split()))[:60].strip(" .") or "未知单位"
-    return f"{name}{year}年年报" if year else f"{name}年报"
+def _unit_part(unit: str, year: int | None, what: str) -> str:
+    """{单位}{年度}年年报{what}: a file name every system accepts, a long unit name shortened in its middle."""
+    return safe_file_name("".join(unit.split()), f"{year}年年报{what}" if year else f"年报{what}", "未知单位")
 
 
 def letter_file_name(unit: str, year: int | None) -> str:
     """The letter's file name without suffix, named after the unit: 甲镇人民政府2021年年报退回意见."""
-    return f"{_unit_part(unit, year)}退回意见"
+    return _unit_part(unit, year, "退回意见")
 
 
 def marked_name(unit: str, year: int | None) -> str:
     """The marked copy's file name, beside the letter: 甲镇人民政府2021年年报（标注问题）.xlsx."""
-    return f"{_unit_part(unit, year)}（标注问题）.xlsx"
+    return _unit_part(unit, year, "（标注问题）") + ".xlsx"

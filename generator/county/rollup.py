@@ -15,7 +15,7 @@ from ..errors import NianbaoError
 from ..issues import PROSE_CODES
 from ..model import Report, Value, complete_values, make_report
 from .previous import newest, why_newest
-from .roster import normalise_name
+from .roster import group_by_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def roll_up(
     paths: Iterable[Path], agency: str, year: int | None = None, on_each: Callable[[Path], None] | None = None
 ) -> Rollup:
     """Read and check every input (`on_each` after each); add up the valid ones of one year, each unit once:
-    of several inputs of one unit (the same normalised name) the one with the latest 成文日期, then the
+    of several inputs of one unit (the same normalised name, or a place name apart: roster.group_by_unit) the one with the latest 成文日期, then the
     latest file time, and the others left out saying so."""
     loaded: list[tuple[Path, Report]] = []
     left_out: list[tuple[Path, str]] = []
@@ -58,15 +58,15 @@ def roll_up(
         else:
             left_out.append((path, f"有 {len(errors)} 个错误，如：{errors[0].message}"))
     chosen = choose_year((report.year for _, report in loaded), year)
-    of_year: dict[str, list[tuple[Path, Report]]] = {}
+    of_year: list[tuple[Path, Report]] = []
     for path, report in loaded:
         if report.year != chosen:
             left_out.append((path, f"年度为 {report.year}，不是 {chosen}"))
         else:
-            of_year.setdefault(normalise_name(report.agency), []).append((path, report))
+            of_year.append((path, report))
     kept: set[Path] = set()
     choices = []
-    for group in of_year.values():
+    for group in group_by_unit(of_year, lambda unit: unit[1].agency):
         path, report = newest(group, lambda unit: _date(unit[1]), lambda unit: unit[0])
         kept.add(path)
         for other, other_report in group:

@@ -12,10 +12,10 @@ import difflib
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .. import schema
 from ..errors import NianbaoError
@@ -31,6 +31,7 @@ _HEADER_ALIASES = {
     TYPE_HEADER: ("机关类型", "单位类型", "类型"),
     CONTACT_HEADER: ("联系人",),
 }
+T = TypeVar("T")
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header
 
 
@@ -55,6 +56,7 @@ class Roster:
 
 # how a name was matched
 SAME, SPELLING, PREFIX, FILE_NAME, NONE, AMBIGUOUS = "same", "spelling", "prefix", "file-name", "none", "ambiguous"
+SENDER = "sender"  # the unit that sent it, whatever agency it names
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +68,6 @@ class Match:
     how: str
     note: str = ""
     near: tuple[str, ...] = ()  # units with a similar name, never merged: for the reader to check
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciled:
-    """Inputs against the roster: each input's match, the units that sent nothing or more than one input."""
-
-    matches: tuple[Match, ...]
-    missing: tuple[Unit, ...]
-    twice: tuple[tuple[Unit, tuple[int, ...]], ...]  # a unit and the indexes of its inputs
-
-    @property
-    def unknown(self) -> tuple[int, ...]:
-        """The indexes of the inputs that are no unit of the roster."""
-        return tuple(index for index, match in enumerate(self.matches) if match.unit is None)
 
 
 # --- names -------------------------------------------------------------------------------------------------
@@ -101,17 +89,17 @@ def normalise_name(name: str) -> str:
     return text
 
 
-def same_unit(first: str, second: str) -> bool:
-    """Whether two names are spellings of one unit (the same normalised name; a blank name is no unit)."""
-    return bool(normalise_name(first)) and normalise_name(first) == normalise_name(second)
-
-
 def place_prefix(longer: str, shorter: str) -> str | None:
     """The place name that `longer` puts before `shorter` (某县 in 某县财政局 / 财政局), both normalised."""
     if len(shorter) < MIN_NAME or len(longer) <= len(shorter) or not longer.endswith(shorter):
         return None
     prefix = longer[: -len(shorter)]
     return prefix if _PLACE.fullmatch(prefix) and prefix not in _NOT_PLACES else None
+
+
+def _apart(first: str, second: str) -> str | None:
+    """The place name that sets two normalised names apart, either one in front of the other."""
+    return place_prefix(first, second) or place_prefix(second, first)
 
 
 def make_roster(units: Iterable[Unit], source: str = "") -> Roster:
@@ -133,14 +121,6 @@ def make_roster(units: Iterable[Unit], source: str = "") -> Roster:
     return Roster(tuple(kept), source, by_key)
 
 
-def roster_of_names(names: Iterable[str]) -> Roster:
-    """A roster made of names (last year's units, say): numbered in order; names repeated are kept once."""
-    seen: dict[str, Unit] = {}
-    for index, name in enumerate(names, start=1):
-        seen.setdefault(normalise_name(name), Unit(name, row=index))
-    return make_roster(seen.values())
-
-
 def match_name(name: str, roster: Roster) -> Match:
     """The unit a name is: the same normalised name, else the one unit it differs from by a place name."""
     key = normalise_name(name)
@@ -149,11 +129,7 @@ def match_name(name: str, roster: Roster) -> Match:
         if unit.name == name:
             return Match(name, unit, SAME)
         return Match(name, unit, SPELLING, f"按名单写法“{unit.name}”匹配（名称写法不同：“{name.strip()}”）")
-    fits = [
-        (candidate, prefix)
-        for other, candidate in roster.by_key.items()
-        if (prefix := place_prefix(key, other) or place_prefix(other, key)) is not None
-    ]
+    fits = [(candidate, prefix) for other, candidate in roster.by_key.items() if (prefix := _apart(key, other))]
     if len(fits) == 1:
         unit, prefix = fits[0]
         return Match(name, unit, PREFIX, f"按名单中的“{unit.name}”匹配（两者只差地名“{prefix}”）")
@@ -168,6 +144,60 @@ def match_name(name: str, roster: Roster) -> Match:
     return Match(name, None, NONE, f"名单中没有“{name.strip()}”{hint}", near)
 
 
+def is_unit(name: str, unit_name: str) -> bool:
+    """Whether a name (a report's 机关全称) is the unit `unit_name`, as `match_name` decides against a roster
+    of that one unit: the same normalised name, or one is the other with a place name in front."""
+    return sent_by(name, Unit(unit_name)).how != SENDER
+
+
+def sent_by(name: str, unit: Unit) -> Match:
+    """An input the unit sent itself (through its own link): the unit's, as `match_name` says it, or with a
+    note when the input names another agency."""
+    found = match_name(name, make_roster([unit]))
+    if found.unit is not None:
+        return found
+    note = f"文件中的机关为“{name.strip()}”，与报送单位“{unit.name}”不一致，请核对" if name.strip() else ""
+    return Match(name, unit, SENDER, note)
+
+
+def group_by_unit(items: Sequence[T], name_of: Callable[[T], str]) -> list[list[T]]:
+    """The items by unit, in order of first appearance: one group per normalised name, and names that differ
+    only by a place name in front (新绛县三泉镇人民政府, 三泉镇人民政府) together, as `match_name` pairs them.
+    Names linked through one that could be either (三泉镇 beside 新绛县三泉镇 and 稷山县三泉镇) stay apart:
+    a group is merged only when each of its names is a place name away from every other."""
+    keys = list(dict.fromkeys(normalise_name(name_of(item)) for item in items))
+    near: dict[str, set[str]] = {key: set() for key in keys}
+    by_ending: dict[str, list[str]] = {}
+    for key in keys:  # names a place apart end alike: only those are compared
+        by_ending.setdefault(key[-MIN_NAME:], []).append(key)
+    for alike in by_ending.values():
+        for index, first in enumerate(alike):
+            for second in alike[index + 1 :]:
+                if first and _apart(first, second):
+                    near[first].add(second)
+                    near[second].add(first)
+    group_of: dict[str, str] = {}
+    for key in keys:  # the first name of each linked set comes first
+        if key not in group_of:
+            linked = _linked(key, near)
+            merged = all(near[member] >= linked - {member} for member in linked)
+            group_of.update((member, key if merged else member) for member in linked)
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(group_of[normalise_name(name_of(item))], []).append(item)
+    return list(groups.values())
+
+
+def _linked(key: str, near: Mapping[str, set[str]]) -> set[str]:
+    """`key` and every name reached from it a place name at a time."""
+    found, todo = {key}, [key]
+    while todo:
+        for other in near[todo.pop()] - found:
+            found.add(other)
+            todo.append(other)
+    return found
+
+
 def match_file_name(file_name: str, roster: Roster) -> Match:
     """An input whose unit could not be read: matched by its file name (三泉镇.xlsx), and said so."""
     stem = Path(file_name).stem
@@ -178,28 +208,6 @@ def match_file_name(file_name: str, roster: Roster) -> Match:
     if found is None:
         return Match("", None, NONE, "读不出机关名称，文件名也不是名单中的单位")
     return Match("", found, FILE_NAME, f"读不出机关名称，按文件名“{file_name}”匹配为“{found.name}”")
-
-
-def match_units(names: Sequence[str], roster: Roster, files: Sequence[str] = ()) -> Reconciled:
-    """Each input (by its agency name; a blank one by its file name) against the roster: who matched which
-    unit, which units sent nothing (未报送) and which sent more than one input."""
-    matches = []
-    for index, name in enumerate(names):
-        if name.strip():
-            matches.append(match_name(name, roster))
-        else:
-            matches.append(match_file_name(files[index] if index < len(files) else "", roster))
-    inputs_of: dict[str, list[int]] = {}
-    for index, match in enumerate(matches):
-        if match.unit is not None:
-            inputs_of.setdefault(match.unit.name, []).append(index)
-    missing = tuple(unit for unit in roster.units if unit.name not in inputs_of)
-    twice = tuple(
-        (unit, tuple(inputs_of[unit.name]))
-        for unit in roster.units
-        if unit.name in inputs_of and len(inputs_of[unit.name]) > 1
-    )
-    return Reconciled(tuple(matches), missing, twice)
 
 
 # --- reading the roster file -------------------------------------------------------------------------------

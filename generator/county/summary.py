@@ -215,15 +215,17 @@ def write_summary(
     out_dir: Path,
     shown: Shown = Shown(),
     roster: Roster | None = None,
+    links: bool = True,
 ) -> tuple[Path, Path]:
     """汇总.xlsx (landscape, one page wide, filters, links; error rows red, warning rows yellow) and 汇总.csv
     (UTF-8 with BOM, for Excel on Chinese Windows) with the same columns; with a roster, a second sheet
-    报送情况 lists every unit of the roster with what it sent."""
+    报送情况 lists every unit of the roster with what it sent. Without `links` (a summary that travels without
+    the files it names) no cell links anywhere."""
     from openpyxl import Workbook
 
-    where = Where(folder, out_dir)
+    where = Where(folder, out_dir if links else None)
     chosen = columns(shown, where)
-    table = summary_rows(rows, folder, out_dir, shown)
+    table = summary_rows(rows, folder, where.out_dir, shown)
     book = Workbook(write_only=True)  # streams rows: a county's thousands of rows stay fast
     sheet = book.create_sheet(SUMMARY_NAME)
     _write_table(sheet, chosen, table, rows)
@@ -361,10 +363,10 @@ def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], whe
     for cell in header:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     sheet.append(header)
-    fills = {"未报送": PatternFill("solid", fgColor=NOT_SENT_FILL), "多份": PatternFill("solid", fgColor=WARNING_FILL)}
+    fills = {NOT_SENT: PatternFill("solid", fgColor=NOT_SENT_FILL), "多份": PatternFill("solid", fgColor=WARNING_FILL)}
     for number, unit in enumerate(roster.units, start=1):
         found = sent.get(unit.name, [])
-        state = "未报送" if not found else ("已报送" if len(found) == 1 else f"报送 {len(found)} 份")
+        state = NOT_SENT if not found else ("已报送" if len(found) == 1 else f"报送 {len(found)} 份")
         files = "\n".join(where.input_name(row.file) for row in found)
         statuses = "\n".join(row.status for row in found)
         values = (number, unit.name, unit.agency_type, unit.contact, state, files, statuses)
@@ -372,7 +374,7 @@ def _write_roster_sheet(sheet: Any, roster: Roster, rows: Sequence[Outcome], whe
             [(value, width) for value, (_, width) in zip(values, headings, strict=True) if isinstance(value, str)]
         )
         cells = [_styled(sheet, WriteOnlyCell, value, font, wrap) for value in values]
-        fill = fills.get("未报送" if not found else "多份" if len(found) > 1 else "")
+        fill = fills.get(NOT_SENT if not found else "多份" if len(found) > 1 else "")
         for cell in cells if fill is not None else ():
             cell.fill = fill
         sheet.append(cells)

@@ -51,18 +51,21 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")  # nam
 
 
 def report_file_name(agency: str, year: int | None, suffix: str = ".docx") -> str:
-    """{机关}{年度}年政府信息公开工作年度报告.docx, a name every system accepts: no characters Windows refuses,
-    no device name, within 180 bytes — a long agency name is shortened in its middle (某某县…管理局)."""
+    """{机关}{年度}年政府信息公开工作年度报告.docx, a name every system accepts (`safe_file_name`)."""
     title = layout.report_title(agency, year)
     tail = title[len(layout.one_line(agency)) :] if title.startswith(layout.one_line(agency)) else ""
-    head = _clean(layout.one_line(agency))
+    return (safe_file_name(layout.one_line(agency), tail) or "政府信息公开工作年度报告") + suffix
+
+
+def safe_file_name(head: str, tail: str = "", blank: str = "") -> str:
+    """`head` + `tail` (no suffix) as a name every system accepts: no characters Windows refuses, no device
+    name, within MAX_NAME_BYTES — a long `head` is shortened in its middle (某某县…管理局), `tail` kept whole;
+    `blank` stands for a head with nothing left."""
+    head = _clean(head) or blank
     name = _clean(head + tail)
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         name = _shortened(head, MAX_NAME_BYTES - len(tail.encode("utf-8"))) + tail
-    name = name or "政府信息公开工作年度报告"
-    if _RESERVED.fullmatch(name):
-        name = f"_{name}"
-    return name + suffix
+    return f"_{name}" if _RESERVED.fullmatch(name) else name
 
 
 def _clean(text: str) -> str:

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ..county.roster import same_unit
+from ..county.outcome import CANNOT_READ, HAS_ERRORS, NOT_SENT
+from ..county.roster import is_unit
 from ..errors import NianbaoError
 from ..formats.sniff import InputFormat
 from ..schema import AGENCY_TYPES
@@ -36,7 +37,7 @@ from .http import (
     text_field,
     uploads,
 )
-from .store import CANNOT_READ, HAS_ERRORS, NOT_SUBMITTED, PASSED, DuplicateUnit, Received, Submission, Unit
+from .store import PASSED, DuplicateUnit, Received, Submission, Unit
 
 LOGIN_LIMIT, LOGIN_WINDOW_MINUTES = 10, 15
 SUFFIXES = {
@@ -154,9 +155,9 @@ async def dashboard(request: Request) -> Response:
     store = server_of(request).store
     units, latest, counts = await run_in_threadpool(lambda: (store.units(), store.latest(), store.counts()))
     rows = [(unit, latest.get(unit.id), counts.get(unit.id, 0), submission_link(request, unit)) for unit in units]
-    tally = dict.fromkeys((PASSED, HAS_ERRORS, CANNOT_READ, NOT_SUBMITTED), 0)
+    tally = dict.fromkeys((PASSED, HAS_ERRORS, CANNOT_READ, NOT_SENT), 0)
     for _, submission, _, _ in rows:
-        tally[submission.check.status if submission else NOT_SUBMITTED] += 1
+        tally[submission.check.status if submission else NOT_SENT] += 1
     missing = [unit.name for unit, submission, _, _ in rows if submission is None]
     county = await run_in_threadpool(store.setting, "county", "汇总")
     return page(
@@ -219,7 +220,7 @@ async def unit_page(request: Request) -> Response:
 
 def _mismatch(submission: Submission, unit: Unit) -> bool:
     """The file names another agency than the unit that sent it (sent by mistake?)."""
-    return bool(submission.check.agency) and not same_unit(submission.check.agency, unit.name)
+    return bool(submission.check.agency) and not is_unit(submission.check.agency, unit.name)
 
 
 async def renew_link(request: Request) -> Response:
@@ -302,9 +303,9 @@ async def _latest(request: Request) -> list[work.Latest]:
     store = server_of(request).store
     units, latest = await run_in_threadpool(lambda: (store.units(), store.latest()))
     return [
-        work.Latest(unit.name, str(store.file_of(latest[unit.id])), latest[unit.id].file_name)
+        work.Latest(unit.name, str(store.file_of(latest[unit.id])), latest[unit.id].file_name, unit.kind, unit.contact)
         if unit.id in latest
-        else work.Latest(unit.name)
+        else work.Latest(unit.name, agency_type=unit.kind, contact=unit.contact)
         for unit in units
     ]
 
@@ -318,9 +319,9 @@ async def export_reports(request: Request) -> Response:
 
 
 async def export_summary(request: Request) -> Response:
-    """汇总.xlsx: one row per unit, its latest submission's status and problems; 未报送 units too."""
+    """汇总.xlsx: one row per unit, its latest submission as reports.zip has it; 未报送 units too."""
     await require_login(request)
-    data = await job(request, work.summary_workbook, await _latest(request), seconds=600)
+    data = await job(request, work.summary_workbook, await _latest(request), county_template(request), seconds=900)
     return download(data, "汇总.xlsx", work.MEDIA_TYPES[".xlsx"])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, replace
@@ -17,11 +18,13 @@ from pathlib import Path
 from ..check.load import load
 from ..county import bulk
 from ..county.rollup import roll_up
+from ..county.roster import Unit as RosterUnit
+from ..county.roster import make_roster
 from ..errors import NianbaoError
 from ..formats.json_document import dumps
 from ..issues import CheckResult
 from ..publish import isolate
-from ..publish.build import publish, render_checked, report_file_name
+from ..publish.build import publish, render_checked, report_file_name, safe_file_name
 from ..publish.html import report_html
 from ..publish.templates import load_template
 from .view import Note, PageView, notes_of, page_view
@@ -130,28 +133,26 @@ def lint_template(path: str) -> CheckResult:
 
 @dataclass(frozen=True, slots=True)
 class Latest:
-    """A unit and its latest submission (if any): the stored file and the name the unit gave it."""
+    """A unit of the roster (its 机关类型 and contact) and its latest submission (if any): the stored file and
+    the name the unit gave it."""
 
     unit: str
     path: str | None = None
     file_name: str = ""
+    agency_type: str = ""
+    contact: str = ""
+
+
+SENT_FOLDER = "报送文件"  # the files as the units sent them, in the zip beside the reports: 报送文件/单位/文件名
 
 
 def reports_zip(latest: list[Latest], template: str | None = None) -> bytes:
-    """Every unit's latest submission without errors built to DOCX and HTML, an index page and the summary
-    workbook, in one zip (as `nianbao bulk --html` would write them)."""
+    """Every unit's latest submission without errors built to DOCX and HTML, the 退回意见 of the others, an
+    index page, the summary and the files the units sent, in one zip (as `nianbao bulk --roster --html`
+    writes them)."""
     with tempfile.TemporaryDirectory(prefix="nianbao-zip-") as folder:
         out = Path(folder)
-        sent = [entry for entry in latest if entry.path]
-        outcomes = (
-            _named(
-                bulk.process_one(Path(e.path or ""), Path(template) if template else None, bulk.Outputs(html=True)), e
-            )
-            for e in sent
-        )
-        rows = bulk.write_outcomes(outcomes, out, lambda _row: None)
-        rows += [_not_sent(entry) for entry in latest if not entry.path]
-        bulk.write_summary(rows, Path(), out)
+        county_run(latest, template, out)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(out.rglob("*")):
@@ -160,24 +161,40 @@ def reports_zip(latest: list[Latest], template: str | None = None) -> bytes:
         return buffer.getvalue()
 
 
-def _named(outcome: bulk.Outcome, entry: Latest) -> bulk.Outcome:
-    """The outcome with the file named as the unit sent it, under the unit's name (for the summary)."""
-    return replace(outcome, file=Path(entry.unit) / entry.file_name)
-
-
-def _not_sent(entry: Latest) -> bulk.Outcome:
-    return bulk.Outcome(Path(entry.unit), "未报送", agency=entry.unit)
-
-
-def summary_workbook(latest: list[Latest]) -> bytes:
-    """汇总.xlsx over every unit's latest submission: one row per unit, 未报送 for those that sent nothing."""
-    rows = [_named(bulk.process_one(Path(entry.path)), entry) if entry.path else _not_sent(entry) for entry in latest]
-    rows = [
-        bulk.Outcome(row.file, row.status, row.agency, row.year, row.errors, row.warnings, row.messages) for row in rows
-    ]
+def summary_workbook(latest: list[Latest], template: str | None = None) -> bytes:
+    """汇总.xlsx of every unit's latest submission: the one reports.zip holds, without links (the files it
+    names are not beside it)."""
     with tempfile.TemporaryDirectory(prefix="nianbao-summary-") as folder:
-        xlsx, _ = bulk.write_summary(rows, Path(), Path(folder))
-        return xlsx.read_bytes()
+        return county_run(latest, template, Path(folder), links=False).xlsx.read_bytes()
+
+
+def county_run(latest: list[Latest], template: str | None, out: Path, links: bool = True) -> bulk.Summary:
+    """`nianbao bulk --roster --html` over every unit's latest submission, written in `out`: the roster made
+    of the server's units, each submission (copied to 报送文件/单位/ under the name the unit gave it) checked
+    and built with the county's template, its row the unit's, then the summary with 未报送 and 报送情况."""
+    units = [RosterUnit(e.unit, e.agency_type, e.contact, row) for row, e in enumerate(latest, start=1)]
+    roster = make_roster(units)
+    sent = out / SENT_FOLDER
+    template_path = Path(template) if template else None
+    outcomes = (
+        bulk.process_one(_copy_sent(entry, sent), template_path, bulk.Outputs(html=True), bulk.Context(sender=unit))
+        for entry, unit in zip(latest, units, strict=True)
+        if entry.path
+    )
+    rows = bulk.write_outcomes(outcomes, out, lambda _row: None)
+    return bulk.summarise(rows, [], sent, out, bulk.Context(roster), links)
+
+
+def _copy_sent(entry: Latest, sent: Path) -> Path:
+    """The stored file copied to 报送文件/单位/ under the name the unit gave it (its letter names that file)."""
+    folder = sent / safe_file_name(entry.unit, blank="单位")
+    while folder.exists():  # two units whose names clean alike (某局/办, 某局_办) each keep their own folder
+        folder = folder.with_name(f"{folder.name}_")
+    given = Path(entry.file_name or Path(entry.path or "").name)
+    target = folder / (safe_file_name(given.stem, blank="年报") + given.suffix)
+    folder.mkdir(parents=True)
+    shutil.copyfile(entry.path or "", target)
+    return target
 
 
 @dataclass(frozen=True, slots=True)
