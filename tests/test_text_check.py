@@ -136,6 +136,15 @@ def test_not_one_chinese_number(text: str) -> None:
     assert parse_cn_number(text) is None
 
 
+def test_four_bare_digits_are_a_year_but_no_count() -> None:
+    assert list(claims("收到申请三四五六件")) == []  # read as a range, like 三五件, not as 3456
+    for year in ("二〇二三", "二O二三"):  # a Latin O typed for the zero
+        (claim,) = claims(f"{year}年收到申请十二件")
+        assert (claim.year, claim.stated) == (2023, 12)
+    (claim,) = claims("一九九九年收到申请十二件")  # a year is written digit by digit, with or without a zero
+    assert claim.year == 1999
+
+
 @pytest.mark.parametrize(
     ("sentence", "stated"),
     [

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 
 from .. import schema
+from ..formats.xlsx import cell_position
 from ..model import Value
 
 
@@ -650,18 +651,11 @@ def cells(paths: tuple[str, ...], place: Callable[[str], str] | None = None) -> 
 
 def _one_run(addresses: list[str]) -> bool:
     """Consecutive cells of one column (J10 … J17) or of one row (E6 … I6)."""
-    parsed = [re.fullmatch(r"([A-Z]+)(\d+)", address) for address in addresses]
-    if not all(parsed):
+    positions = [cell_position(address) for address in addresses]
+    if None in positions:
         return False
-    columns = [_column_number(match.group(1)) for match in parsed if match]
-    rows = [int(match.group(2)) for match in parsed if match]
+    columns = [position[0] for position in positions if position]
+    rows = [position[1] for position in positions if position]
     down = len(set(columns)) == 1 and rows == list(range(rows[0], rows[0] + len(rows)))
     across = len(set(rows)) == 1 and columns == list(range(columns[0], columns[0] + len(columns)))
     return down or across
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number

@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .. import issues as it
 from .. import schema
+from ..chinese import num
 from ..issues import Issue
 from ..model import Report, Value, complete_values
 from . import text_facts as tf
@@ -246,15 +247,8 @@ def _expected(
         if value in seen or len(parts) == 2:
             continue
         seen.add(value)
-        parts.append(f"{label}为 {_plain(value)}（{tf.cells(paths, place)}）")
+        parts.append(f"{label}为 {num(value)}（{tf.cells(paths, place)}）")
     return where + "，".join(parts)
-
-
-def _plain(value: int | Decimal | None) -> str:
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def _stated(text: str, claim: Claim) -> str:
@@ -299,10 +293,10 @@ def _judge_change(claim: Claim, text: str, path: str, tables: _Tables) -> Issue 
     fact, now, before = computed[0]
     change = Decimal(now) - Decimal(before)
     if claim.unit == "%":
-        described = f"{'增长' if change >= 0 else '下降'} {_plain(round(abs(change) / Decimal(before) * 100, 1))}%"
+        described = f"{'增长' if change >= 0 else '下降'} {num(round(abs(change) / Decimal(before) * 100, 1))}%"
     else:
-        described = f"{'增加' if change >= 0 else '减少'} {_plain(abs(change))} 件"
-    expected = f"按{fact.label}本年 {_plain(now)}（{tf.cells(fact.paths, tables.place)}）、上年报告 {_plain(before)} 计算为{described}"
+        described = f"{'增加' if change >= 0 else '减少'} {num(abs(change))} 件"
+    expected = f"按{fact.label}本年 {num(now)}（{tf.cells(fact.paths, tables.place)}）、上年报告 {num(before)} 计算为{described}"
     issue_type = it.TEXT_NUMBER_UNCERTAIN if claim.qualified or claim.approx else it.TEXT_NUMBER_MISMATCH
     facts_text = {"quote": quote(text, claim.start, claim.end), "stated": _stated(text, claim), "expected": expected}
     if issue_type is it.TEXT_NUMBER_UNCERTAIN:
