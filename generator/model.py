@@ -99,6 +99,20 @@ def from_parts(values: Mapping[str, Value]) -> dict[str, Value]:
     return complete_values({path: None if path in schema.TOTAL_PATHS else value for path, value in values.items()})
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A report's values both ways the checks need them: totals as given (omitted ones computed) and every
+    total computed from its parts. Worked out once per check and passed to every rule."""
+
+    given: Mapping[str, Value]
+    parts: Mapping[str, Value]
+
+
+def totals(values: Mapping[str, Value]) -> Totals:
+    """The values with totals as given (`complete_values`) and with totals from the parts (`from_parts`)."""
+    return Totals(MappingProxyType(complete_values(values)), MappingProxyType(from_parts(values)))
+
+
 def with_totals(report: Report) -> Report:
     """The report with every omitted total computed."""
     return Report(MappingProxyType(complete_values(report.values)), report.overview, report.extra)

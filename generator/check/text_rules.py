@@ -15,7 +15,7 @@ from .. import issues as it
 from .. import schema
 from ..chinese import num
 from ..issues import Issue
-from ..model import Report, Value, complete_values
+from ..model import Report, Totals, Value
 from . import text_facts as tf
 from .text_scan import Claim, claims
 
@@ -38,12 +38,12 @@ def text_fields(report: Report) -> Iterator[tuple[str, str, str]]:
 
 
 def number_issues(
-    report: Report, previous: Report | None = None, place: Callable[[str], str] | None = None
+    report: Report, this: Totals, last: Totals | None = None, place: Callable[[str], str] | None = None
 ) -> Iterator[Issue]:
-    """Every number in the texts that the tables contradict (with --previous also 同比 and last year's figures).
-    `place` says where a table value sits in the input (a workbook cell, a page of a report); by default the
-    cell of the standard workbook."""
-    tables = _Tables(report, previous, place)
+    """Every number in the texts that the tables contradict (with last year's `Totals` also 同比 and last year's
+    figures). `place` says where a table value sits in the input (a workbook cell, a page of a report); by
+    default the cell of the standard workbook."""
+    tables = _Tables(report.year, this, last, place)
     for path, text, domain in text_fields(report):
         for claim in claims(text, domain):
             issue = _judge(claim, text, path, tables)
@@ -54,11 +54,11 @@ def number_issues(
 class _Tables:
     """The values a claim is checked against: this year's and last year's, totals as given and as computed."""
 
-    def __init__(self, report: Report, previous: Report | None, place: Callable[[str], str] | None) -> None:
+    def __init__(self, year: int | None, this: Totals, last: Totals | None, place: Callable[[str], str] | None) -> None:
         self.place = place
-        self.year = report.year
-        self.this = _both_ways(report.values)
-        self.last = _both_ways(previous.values) if previous is not None else None
+        self.year = year
+        self.this = _both_ways(this)
+        self.last = _both_ways(last) if last is not None else None
 
     def values_for(self, claim: Claim) -> tuple[tuple[Mapping[str, Value], ...] | None, str]:
         """The values of the year the claim speaks of, and how to name them; None when not known."""
@@ -69,14 +69,12 @@ class _Tables:
         return self.this, "表中"
 
 
-def _both_ways(values: Mapping[str, Value]) -> tuple[Mapping[str, Value], ...]:
-    """The values with omitted totals computed, and with every total computed from its parts.
+def _both_ways(totals: Totals) -> tuple[Mapping[str, Value], ...]:
+    """The values with omitted totals computed, and (where they differ) with every total computed from its parts.
 
     A printed total that disagrees with its parts is an error of its own; the prose may follow either.
     """
-    given = complete_values(values)
-    parts_only = complete_values({path: value for path, value in values.items() if path not in schema.TOTAL_PATHS})
-    return (given, parts_only) if parts_only != given else (given,)
+    return (totals.given, totals.parts) if totals.parts != totals.given else (totals.given,)
 
 
 def _judge(claim: Claim, text: str, path: str, tables: _Tables) -> Issue | None:

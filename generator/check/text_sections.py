@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import issues as it
 from .. import schema
 from ..issues import Issue
-from ..model import Report, complete_values
+from ..model import Report, Totals
 from .text_rules import quote
 
 INFORMATION_FEE = "信息处理费"
@@ -26,12 +26,12 @@ _PIECE_LEAD = re.compile(
 )
 
 
-def fee_issues(report: Report) -> Iterator[Issue]:
+def fee_issues(report: Report, totals: Totals) -> Iterator[Issue]:
     """六 says nothing of the 信息处理费 although (六)2 逾期未缴费 is nonzero or another section mentions the fee."""
     other = str(report.values.get("other_matters") or "")
     if any(word in other for word in _FEE_WORDS):
         return
-    unpaid = complete_values(report.values).get(_UNPAID_FEE)
+    unpaid = totals.given.get(_UNPAID_FEE)
     if isinstance(unpaid, int) and unpaid > 0:
         yield it.FEE_NOT_REPORTED.at("other_matters", found=f"表三“逾期未按收费通知要求缴纳费用”为 {unpaid} 件")
         return
