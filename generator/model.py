@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -54,6 +54,21 @@ def make_report(
     full = {f.path: _blank(f.kind) for f in schema.FIELDS}
     full.update(values)
     return Report(MappingProxyType(full), tuple(overview), MappingProxyType(dict(extra or {})))
+
+
+def texts(report: Report) -> Iterator[tuple[str, str]]:
+    """(path, text) of every text of the report, in document order: the opening (when written), 一's
+    sub-sections, 五, 六, then the custom fields that hold text. Callers leave out what their rule does not read."""
+    opening = report.values.get("opening")
+    if opening:
+        yield "opening", str(opening)
+    for index, section in enumerate(report.overview):
+        yield schema.overview_path(index, "text"), section.text
+    for path in ("problems", "other_matters"):
+        yield path, str(report.values.get(path) or "")
+    for key, value in report.extra.items():
+        if isinstance(value, str):
+            yield f"extra.{key}", value
 
 
 def blank_report() -> Report:

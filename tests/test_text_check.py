@@ -194,6 +194,12 @@ def test_information_fee_mentioned_elsewhere_without_a_word_in_six_is_a_warning(
     assert "信息处理费" in issue.detail
 
 
+def test_information_fee_in_the_opening_or_a_custom_field_without_a_word_in_six_is_a_warning() -> None:
+    for opening, extra in (("本年度收取信息处理费400元。", {}), ("", {"收费说明": "全年收取信息处理费400元。"})):
+        report = make_report(valid_report(opening=opening).values, valid_report().overview, extra)
+        assert check_report(report).flatten("code", "path") == [("fee-not-reported", "other_matters")]
+
+
 def test_information_fee_is_not_the_administrative_fee() -> None:
     report = figures_report("county", {"六": "全年收取信息处理费 24252 元，行政事业性收费 24252.31 万元。"})
     assert [i for i in check_report(report).issues if i.code.startswith("text-")] == []

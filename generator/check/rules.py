@@ -10,7 +10,7 @@ from .. import issues as it
 from .. import schema
 from ..chinese import cn_date
 from ..issues import Issue
-from ..model import Report, Totals, Value, counts
+from ..model import Report, Totals, Value, counts, texts
 
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
@@ -151,15 +151,6 @@ def says_nothing(text: str) -> bool:
 _HEADING1 = re.compile(r"[一二三四五六七八九十]{1,2}、")
 
 
-def texts(report: Report) -> Iterator[tuple[str, str]]:
-    """(path, text) of every text of the report: 一's sub-sections, 五 and 六."""
-    for index, section in enumerate(report.overview):
-        yield schema.overview_path(index, "text"), section.text
-    for path in ("problems", "other_matters"):
-        value = report[path]
-        yield path, value if isinstance(value, str) else ""
-
-
 def heading_line(text: str) -> int | None:
     """The number (from 1, blank lines not counted) of the first line that starts like a level-1 heading."""
     for number, line in enumerate((line.strip() for line in text.split("\n") if line.strip()), start=1):
@@ -169,8 +160,11 @@ def heading_line(text: str) -> int | None:
 
 
 def heading_issues(report: Report) -> Iterator[Issue]:
-    """A line inside a text that starts like a level-1 heading (三、…): the template gives those."""
+    """A line inside a text that starts like a level-1 heading (三、…): the template gives those. Custom fields
+    are left out: a custom template places them where it likes, a heading among them is its business."""
     for path, text in texts(report):
+        if path.startswith("extra."):
+            continue
         number = heading_line(text)
         if number is not None:
             line = [line.strip() for line in text.split("\n") if line.strip()][number - 1]

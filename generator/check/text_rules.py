@@ -15,26 +15,12 @@ from .. import issues as it
 from .. import schema
 from ..chinese import num
 from ..issues import Issue
-from ..model import Report, Totals, Value
+from ..model import Report, Totals, Value, texts
 from . import text_facts as tf
 from .text_scan import Claim, claims
 
 _QUOTE_BEFORE, _QUOTE_AFTER = 14, 8
 _SENTENCE_END = "。！？!?\n"
-
-
-def text_fields(report: Report) -> Iterator[tuple[str, str, str]]:
-    """(path, text, default domain) of every text of the report: 一's sub-sections, 五, 六, the opening, extras."""
-    if report.values.get("opening"):
-        yield "opening", str(report["opening"]), ""
-    for index, section in enumerate(report.overview):
-        domain = tf.REQUESTS if "依申请" in section.title else ""
-        yield schema.overview_path(index, "text"), section.text, domain
-    for path in ("problems", "other_matters"):
-        yield path, str(report.values.get(path) or ""), ""
-    for key, value in report.extra.items():
-        if isinstance(value, str):
-            yield f"extra.{key}", value, ""
 
 
 def number_issues(
@@ -44,8 +30,11 @@ def number_issues(
     figures). `place` says where a table value sits in the input (a workbook cell, a page of a report); by
     default the cell of the standard workbook."""
     tables = _Tables(report.year, this, last, place)
-    for path, text, domain in text_fields(report):
-        for claim in claims(text, domain):
+    requests = {
+        schema.overview_path(i, "text") for i, section in enumerate(report.overview) if "依申请" in section.title
+    }
+    for path, text in texts(report):
+        for claim in claims(text, tf.REQUESTS if path in requests else ""):
             issue = _judge(claim, text, path, tables)
             if issue is not None:
                 yield issue
