@@ -444,7 +444,15 @@ FIELDS: tuple[Field, ...] = _all_fields()
 BY_PATH: dict[str, Field] = {field.path: field for field in FIELDS}
 BY_CELL: dict[tuple[str, str], Field] = {(field.sheet, field.cell): field for field in FIELDS}
 FIELD_INDEX: dict[str, int] = {field.path: index for index, field in enumerate(FIELDS)}
-OPTIONAL_KEYS = ("agency_type", "opening")  # left out of the document when blank
+OPTIONAL_KEYS = ("agency_type", "opening")  # left out of the document when blank; rows a first-version workbook lacks
+BASIC_FIELDS = tuple(field for field in FIELDS if field.sheet == SHEET_BASIC)
+
+
+def basic_label(field: Field) -> tuple[str, str]:
+    """The cell and text of the label beside a field of 基本信息: ("A3", "机关全称") for B3."""
+    return f"A{field.cell[1:]}", field.label.split(" ", 1)[1]
+
+
 TOP_LEVEL_KEYS = (
     "format",
     "agency",
