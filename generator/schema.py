@@ -117,6 +117,11 @@ class Field:
     choices: tuple[str, ...] = ()
     note: str = ""  # the hint beside the cell in the workbook
 
+    @property
+    def short_label(self) -> str:
+        """The label without the table or sheet it is in: 机关全称, 行政许可·本年处理决定数量."""
+        return self.label.split(" ", 1)[-1]
+
 
 @dataclass(frozen=True, slots=True)
 class GridCell:
@@ -450,7 +455,7 @@ BASIC_FIELDS = tuple(field for field in FIELDS if field.sheet == SHEET_BASIC)
 
 def basic_label(field: Field) -> tuple[str, str]:
     """The cell and text of the label beside a field of 基本信息: ("A3", "机关全称") for B3."""
-    return f"A{field.cell[1:]}", field.label.split(" ", 1)[1]
+    return f"A{field.cell[1:]}", field.short_label
 
 
 TOP_LEVEL_KEYS = (

@@ -16,7 +16,7 @@ _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "a
 
 
 def _part_label(rule: schema.SumRule, path: str) -> str:
-    label = schema.BY_PATH[path].label.split(" ", 1)[1]
+    label = schema.BY_PATH[path].short_label
     row, _, column = label.rpartition("·")
     return column if rule.code in ("row-total", "appeals-total") else row
 

@@ -615,13 +615,8 @@ def readings(domain: str, measure: str, column: str = "") -> tuple[Fact, ...]:
     if (domain in DECISION_DOMAINS and measure in ("decided", "applied")) or (
         domain == FEES and measure == "collected"
     ):
-        return (Fact(_table_label(f"proactive.{domain}"), (f"proactive.{domain}",)),)
+        return (Fact(schema.BY_PATH[f"proactive.{domain}"].short_label, (f"proactive.{domain}",)),)
     return ()
-
-
-def _table_label(path: str) -> str:
-    """行政许可·本年处理决定数量: a field's label without the table it is in."""
-    return schema.BY_PATH[path].label.split(" ", 1)[1]
 
 
 def fact_value(fact: Fact, values: Mapping[str, Value]) -> int | Decimal | None:
