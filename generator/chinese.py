@@ -69,6 +69,8 @@ _DIGIT_VALUES = {
     "零": 0,
     "\u3007": 0,
     "○": 0,
+    "O": 0,  # Latin and full-width O typed for the zero (二O二一年), common in published reports
+    "\uff2f": 0,
     "一": 1,
     "二": 2,
     "两": 2,
@@ -83,6 +85,7 @@ _DIGIT_VALUES = {
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL = "[零〇○一二两三四五六七八九十百千万亿]+"
+CN_DIGITS = "".join(_DIGIT_VALUES)  # every character read as a digit, for a character class
 
 
 def parse_cn_number(text: str) -> int | None:
@@ -96,11 +99,9 @@ def parse_cn_number(text: str) -> int | None:
     ):
         return None
     if all(char in _DIGIT_VALUES for char in text):
-        if len(text) == 1:
-            return _DIGIT_VALUES[text]
-        if not any(_DIGIT_VALUES[char] == 0 for char in text):
+        if len(text) > 1 and not any(_DIGIT_VALUES[char] == 0 for char in text):
             return None
-        return int("".join(str(_DIGIT_VALUES[char]) for char in text))
+        return parse_cn_year(text)
     total, section, digit = 0, 0, None
     for char in text:
         if char in _DIGIT_VALUES:
@@ -117,3 +118,10 @@ def parse_cn_number(text: str) -> int | None:
             total = (total + section) * _LARGE_UNITS[char]
             section, digit = 0, None
     return total + section + (digit or 0)
+
+
+def parse_cn_year(text: str) -> int | None:
+    """二〇二一 → 2021, 一九九九 → 1999, 二O二四 → 2024: digit by digit, as a year is written; None if not digits."""
+    if not text or any(char not in _DIGIT_VALUES for char in text):
+        return None
+    return int("".join(str(_DIGIT_VALUES[char]) for char in text))

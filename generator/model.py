@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -56,6 +56,21 @@ def make_report(
     return Report(MappingProxyType(full), tuple(overview), MappingProxyType(dict(extra or {})))
 
 
+def texts(report: Report) -> Iterator[tuple[str, str]]:
+    """(path, text) of every text of the report, in document order: the opening (when written), 一's
+    sub-sections, 五, 六, then the custom fields that hold text. Callers leave out what their rule does not read."""
+    opening = report.values.get("opening")
+    if opening:
+        yield "opening", str(opening)
+    for index, section in enumerate(report.overview):
+        yield schema.overview_path(index, "text"), section.text
+    for path in ("problems", "other_matters"):
+        yield path, str(report.values.get(path) or "")
+    for key, value in report.extra.items():
+        if isinstance(value, str):
+            yield f"extra.{key}", value
+
+
 def blank_report() -> Report:
     """The report of the blank workbook: nothing filled in, the five usual overview sub-sections."""
     return make_report({}, tuple(Section(title, "") for title in schema.DEFAULT_OVERVIEW_TITLES))
@@ -97,6 +112,20 @@ def complete_values(values: Mapping[str, Value]) -> dict[str, Value]:
 def from_parts(values: Mapping[str, Value]) -> dict[str, Value]:
     """The values with every total computed from the counts alone, whatever total was given."""
     return complete_values({path: None if path in schema.TOTAL_PATHS else value for path, value in values.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A report's values both ways the checks need them: totals as given (omitted ones computed) and every
+    total computed from its parts. Worked out once per check and passed to every rule."""
+
+    given: Mapping[str, Value]
+    parts: Mapping[str, Value]
+
+
+def totals(values: Mapping[str, Value]) -> Totals:
+    """The values with totals as given (`complete_values`) and with totals from the parts (`from_parts`)."""
+    return Totals(MappingProxyType(complete_values(values)), MappingProxyType(from_parts(values)))
 
 
 def with_totals(report: Report) -> Report:

@@ -6,6 +6,7 @@ the DOCX tables and the template-variable reference are all derived from the def
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -116,6 +117,11 @@ class Field:
     choices: tuple[str, ...] = ()
     note: str = ""  # the hint beside the cell in the workbook
 
+    @property
+    def short_label(self) -> str:
+        """The label without the table or sheet it is in: 机关全称, 行政许可·本年处理决定数量."""
+        return self.label.split(" ", 1)[-1]
+
 
 @dataclass(frozen=True, slots=True)
 class GridCell:
@@ -188,11 +194,18 @@ APPLICANT_COLUMNS = (
     ("total", "总计"),
 )
 APPLICANT_PARTS = tuple(key for key, _ in APPLICANT_COLUMNS[:-1])
+ORGANISATIONS_LABEL = "法人或其他组织"
+ORGANISATION_COLUMNS = APPLICANT_COLUMNS[1:-1]  # the five columns under 法人或其他组织
+ORGANISATION_PARTS = tuple(key for key, _ in ORGANISATION_COLUMNS)
 _RESULTS = "三、本年度办理结果"
-_WITHHELD = "（三）不予公开"
-_UNABLE = "（四）无法提供"
-_NOT_PROCESSED = "（五）不予处理"
-_OTHER = "（六）其他处理"
+# the results of table 三 that hold several rows (（三）不予公开 1. … 8.), by the key their rows start with
+REQUEST_GROUPS = (
+    ("withheld", "（三）不予公开"),
+    ("unable", "（四）无法提供"),
+    ("not_processed", "（五）不予处理"),
+    ("other", "（六）其他处理"),
+)
+_WITHHELD, _UNABLE, _NOT_PROCESSED, _OTHER = (label for _, label in REQUEST_GROUPS)
 # (key under "requests", label levels as in the official table)
 REQUEST_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("new", ("一、本年新收政府信息公开申请数量",)),
@@ -228,6 +241,23 @@ REQUEST_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("carried_forward", ("四、结转下年度继续办理",)),
 )
 RESULT_ROWS = tuple(key for key, _ in REQUEST_ROWS[2:-2])  # the 21 rows that (七)总计 adds up
+# where a sentence cannot use the official wording without its ordinal: too long, or too short to stand alone
+_SENTENCE_LABELS = {
+    "other.no_correction": "申请人无正当理由逾期不补正",
+    "other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用",
+    "other.other": "其他情形",
+}
+_ORDINAL_PREFIX = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+\.)")
+
+
+def sentence_label(key: str) -> str:
+    """A result of table 三 (a row or a group of rows) as a sentence names it: 予以公开, 部分公开, 不予公开,
+    属于国家秘密 …, without the ordinal and the table's explanations."""
+    if key in _SENTENCE_LABELS:
+        return _SENTENCE_LABELS[key]
+    label = dict(REQUEST_GROUPS).get(key) or dict(REQUEST_ROWS)[key][-1]
+    return _ORDINAL_PREFIX.sub("", label).split("（")[0]
+
 
 # --- table 四 -------------------------------------------------------------------------------
 APPEAL_GROUPS = (
@@ -293,10 +323,10 @@ def _requests_table() -> Table:
         GridCell(0, 0, BALANCE_NOTE, rowspan=3, colspan=3, header=True),
         GridCell(0, 3, "申请人情况", colspan=7, header=True),
         GridCell(1, 3, "自然人", rowspan=2, header=True),
-        GridCell(1, 4, "法人或其他组织", colspan=5, header=True),
+        GridCell(1, 4, ORGANISATIONS_LABEL, colspan=len(ORGANISATION_COLUMNS), header=True),
         GridCell(1, 9, "总计", rowspan=2, header=True),
     ]
-    header += [GridCell(2, 4 + i, label, header=True) for i, (_, label) in enumerate(APPLICANT_COLUMNS[1:6])]
+    header += [GridCell(2, 4 + i, label, header=True) for i, (_, label) in enumerate(ORGANISATION_COLUMNS)]
     levels = [labels for _, labels in REQUEST_ROWS]
     labels: list[GridCell] = []
     for depth in range(3):
@@ -345,7 +375,7 @@ def _short_request_label(levels: tuple[str, ...]) -> str:
 
 
 def _request_column_label(column: str, label: str) -> str:
-    return "其他（法人或其他组织）" if column == "other_org" else label
+    return f"其他（{ORGANISATIONS_LABEL}）" if column == "other_org" else label
 
 
 def _table_fields() -> list[Field]:
@@ -419,7 +449,15 @@ FIELDS: tuple[Field, ...] = _all_fields()
 BY_PATH: dict[str, Field] = {field.path: field for field in FIELDS}
 BY_CELL: dict[tuple[str, str], Field] = {(field.sheet, field.cell): field for field in FIELDS}
 FIELD_INDEX: dict[str, int] = {field.path: index for index, field in enumerate(FIELDS)}
-OPTIONAL_KEYS = ("agency_type", "opening")  # left out of the document when blank
+OPTIONAL_KEYS = ("agency_type", "opening")  # left out of the document when blank; rows a first-version workbook lacks
+BASIC_FIELDS = tuple(field for field in FIELDS if field.sheet == SHEET_BASIC)
+
+
+def basic_label(field: Field) -> tuple[str, str]:
+    """The cell and text of the label beside a field of 基本信息: ("A3", "机关全称") for B3."""
+    return f"A{field.cell[1:]}", field.short_label
+
+
 TOP_LEVEL_KEYS = (
     "format",
     "agency",

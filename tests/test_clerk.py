@@ -51,6 +51,16 @@ def test_a_line_that_starts_like_a_level_one_heading_is_a_warning() -> None:
     assert "第 2 段以“一、人员不足。”开头" in result.issues[0].message
 
 
+def test_the_opening_is_read_like_the_other_texts_and_custom_fields_are_the_templates(tmp_path: Path) -> None:
+    opening = "本报告依据《条例》编制。\n一、总体情况"
+    result = load(workbook(tmp_path, opening=opening)).result
+    assert result.flatten("code", "path", "sheet", "cell") == [("text-heading1", "opening", schema.SHEET_BASIC, "B7")]
+    zeros = valid_report(opening="本年度申请人共12人次提交申请材料12份。")
+    assert check_report(zeros).flatten("code", "path") == [("tables-empty", "opening")]
+    custom = make_report(valid_report().values, valid_report().overview, {"附件": "一、主动公开目录"})
+    assert check_report(custom).issues == ()
+
+
 def test_a_copied_sheet_holding_numbers_is_named(tmp_path: Path) -> None:
     path = workbook(tmp_path)
     book = openpyxl.load_workbook(path)

@@ -16,7 +16,8 @@ from generator import schema
 from generator.check.imported import Imported, import_report
 from generator.check.load import load
 from generator.errors import UnsupportedInput
-from generator.formats.published.mapping import parse_date, section_of
+from generator.formats.published.blocks import Paragraph
+from generator.formats.published.mapping import find_title, parse_date, section_of
 from generator.formats.sniff import InputFormat, sniff
 from generator.model import Report, with_values
 
@@ -261,6 +262,20 @@ def test_headings_and_dates_as_real_reports_print_them() -> None:
     assert parse_date("2024 年 1 月 17 日") == "2024-01-17"
     assert parse_date("二〇二二年一月二十五日") == "2022-01-25"
     assert parse_date("2024年1月") is None
+
+
+@pytest.mark.parametrize("zero", ["\u3007", "○", "零", "O", "\uff2f"])
+def test_a_year_printed_with_any_zero_is_read(zero: str) -> None:
+    assert parse_date(f"二{zero}二二年一月二十五日") == "2022-01-25"
+    title = find_title(
+        [Paragraph("新绛县三泉镇人民政府", "第1段"), Paragraph(f"二{zero}二一年政府信息公开工作年度报告", "第2段")], []
+    )
+    assert title is not None
+    assert (title.agency, title.year) == ("新绛县三泉镇人民政府", 2021)
+
+
+def test_a_chinese_date_that_is_no_date_is_not_read() -> None:
+    assert parse_date("二〇二二年一二月五日") is None
 
 
 def _edit_requests_table(report: Report, edit: Any, tmp_path: Path) -> Imported:

@@ -129,3 +129,20 @@ def test_verbatim_labels_of_table_three() -> None:
         "四、结转下年度继续办理",
     ):
         assert expected in labels
+
+
+def test_sentence_labels_are_the_official_words_without_ordinals_or_explanations() -> None:
+    assert [schema.sentence_label(key) for key in ("granted", "partially_granted", "withheld")] == [
+        "予以公开",
+        "部分公开",
+        "不予公开",
+    ]
+    assert schema.sentence_label("withheld.state_secret") == "属于国家秘密"
+    assert schema.sentence_label("other.no_correction") == "申请人无正当理由逾期不补正"
+    official = dict(schema.REQUEST_ROWS)
+    for row in schema.RESULT_ROWS:
+        label = schema.sentence_label(row)
+        assert label, row
+        assert not re.match(r"\d", label), row
+        assert "（" not in label, row
+        assert label in official[row][-1] or row.startswith("other."), row

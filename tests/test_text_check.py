@@ -136,6 +136,15 @@ def test_not_one_chinese_number(text: str) -> None:
     assert parse_cn_number(text) is None
 
 
+def test_four_bare_digits_are_a_year_but_no_count() -> None:
+    assert list(claims("收到申请三四五六件")) == []  # read as a range, like 三五件, not as 3456
+    for year in ("二〇二三", "二O二三"):  # a Latin O typed for the zero
+        (claim,) = claims(f"{year}年收到申请十二件")
+        assert (claim.year, claim.stated) == (2023, 12)
+    (claim,) = claims("一九九九年收到申请十二件")  # a year is written digit by digit, with or without a zero
+    assert claim.year == 1999
+
+
 @pytest.mark.parametrize(
     ("sentence", "stated"),
     [
@@ -183,6 +192,12 @@ def test_information_fee_mentioned_elsewhere_without_a_word_in_six_is_a_warning(
     (issue,) = check_report(report).issues
     assert (issue.code, issue.path) == ("fee-not-reported", "other_matters")
     assert "信息处理费" in issue.detail
+
+
+def test_information_fee_in_the_opening_or_a_custom_field_without_a_word_in_six_is_a_warning() -> None:
+    for opening, extra in (("本年度收取信息处理费400元。", {}), ("", {"收费说明": "全年收取信息处理费400元。"})):
+        report = make_report(valid_report(opening=opening).values, valid_report().overview, extra)
+        assert check_report(report).flatten("code", "path") == [("fee-not-reported", "other_matters")]
 
 
 def test_information_fee_is_not_the_administrative_fee() -> None:

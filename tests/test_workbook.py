@@ -267,6 +267,21 @@ def test_agency_type_and_opening_round_trip_and_older_workbooks_still_read(tmp_p
     assert "layout-mismatch" not in [code for (code,) in result.result.flatten("code")]
 
 
+@pytest.mark.parametrize(("cell", "label"), [("A6", "机关类别"), ("A3", None)])
+def test_a_changed_label_of_basic_information_is_a_layout_mismatch_optional_row_or_not(
+    tmp_path: Path, cell: str, label: str | None
+) -> None:
+    from generator.check.load import load
+
+    path = tmp_path / "changed.xlsx"
+    write_workbook(path, blank_report())
+    book = openpyxl.load_workbook(path)
+    book[schema.SHEET_BASIC][cell] = label  # a row of the first version may not be blank, an optional one may
+    book.save(path)
+    layout = [issue for issue in load(path).result.issues if issue.code == "layout-mismatch"]
+    assert [(issue.sheet, issue.cell) for issue in layout] == [(schema.SHEET_BASIC, cell)]
+
+
 def test_an_agency_type_outside_the_list_is_an_error_at_its_cell(tmp_path: Path) -> None:
     from generator.check.load import load
     from generator.model import with_values

@@ -17,37 +17,12 @@ from ..model import Report, Section, Value, complete_values
 from .load import Checked, load
 
 REQUESTS_TITLE = "政府信息依申请公开办理情况"
-_REASONS = {
-    "withheld.state_secret": "属于国家秘密",
-    "withheld.prohibited_by_law": "其他法律行政法规禁止公开",
-    "withheld.security_stability": "危及“三安全一稳定”",
-    "withheld.third_party": "保护第三方合法权益",
-    "withheld.internal_affairs": "属于三类内部事务信息",
-    "withheld.process_information": "属于四类过程性信息",
-    "withheld.enforcement_files": "属于行政执法案卷",
-    "withheld.inquiry_matters": "属于行政查询事项",
-    "unable.not_held": "本机关不掌握相关政府信息",
-    "unable.needs_creation": "没有现成信息需要另行制作",
-    "unable.still_unclear": "补正后申请内容仍不明确",
-    "not_processed.complaint": "信访举报投诉类申请",
-    "not_processed.duplicate": "重复申请",
-    "not_processed.publication": "要求提供公开出版物",
-    "not_processed.excessive": "无正当理由大量反复申请",
-    "not_processed.confirmation": "要求行政机关确认或重新出具已获取信息",
-    "other.no_correction": "申请人无正当理由逾期不补正",
-    "other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用",
-    "other.other": "其他情形",
-}
-_RESULTS = (
-    ("granted", "予以公开"),
-    ("partially_granted", "部分公开"),
-    ("withheld", "不予公开"),
-    ("unable", "无法提供"),
-    ("not_processed", "不予处理"),
-    ("other", "其他处理"),
+# the results of table 三 in table order: 予以公开, 部分公开, then the groups (不予公开 …) with their reasons
+_RESULTS = tuple(
+    (key, schema.sentence_label(key)) for key in dict.fromkeys(row.split(".")[0] for row in schema.RESULT_ROWS)
 )
-_OUTCOMES = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"))
-_ORGANISATIONS = ("commercial", "research", "public_interest", "legal_service", "other_org")
+_REASONS = {row: schema.sentence_label(row) for row in schema.RESULT_ROWS if "." in row}
+_OUTCOMES = tuple((key, label) for key, label in schema.APPEAL_COLUMNS if key in schema.APPEAL_PARTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +63,8 @@ def _requests_paragraph(now: Mapping[str, Value], last: Mapping[str, Value] | No
     if new == 0 and carried == 0:
         return "本年度未收到政府信息公开申请，无上年结转申请。"
     people = _row(now, "new", "natural_person")
-    organisations = sum(_row(now, "new", column) for column in _ORGANISATIONS)
-    split = f"（自然人{people}件，法人或其他组织{organisations}件）" if people and organisations else ""
+    organisations = sum(_row(now, "new", column) for column in schema.ORGANISATION_PARTS)
+    split = f"（自然人{people}件，{schema.ORGANISATIONS_LABEL}{organisations}件）" if people and organisations else ""
     text = f"本年度新收政府信息公开申请{new}件{split}{_change(new, _row(last, 'new') if last else None)}"
     if new and not organisations:
         text += "，均为自然人提出" if people else ""

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..formats.inputs import read_input
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
-from ..model import Report
+from ..model import Report, totals
 from . import rules, text_rules, text_sections
 from .parse import Parsed, parse
 
@@ -27,20 +27,22 @@ class Checked:
 def check_parsed(parsed: Parsed, previous: Report | None = None) -> CheckResult:
     """Run every rule over a parsed input and attach workbook locations to the issues."""
     report, invalid = parsed.report, parsed.invalid
+    this = totals(report.values)  # once per report: every rule reads the totals as given or from the parts
+    last = totals(previous.values) if previous is not None else None
     found: list[Issue] = list(parsed.issues)
     found += rules.required_issues(report, invalid)
-    found += rules.sum_issues(report.values, invalid)
-    found += rules.balance_issues(report.values)
+    found += rules.sum_issues(report.values, this.parts, invalid)
+    found += rules.balance_issues(this.parts)
     found += rules.date_issues(report)
     found += rules.text_issues(report)
     found += rules.heading_issues(report)
-    claims = list(text_rules.number_issues(report, previous, _place_of(parsed)))
+    claims = list(text_rules.number_issues(report, this, last, _place_of(parsed)))
     found += claims
     if not claims:  # a number in the text already named against the zeros says the same, more precisely
         found += rules.empty_tables_issues(report)
-    found += text_sections.fee_issues(report)
-    if previous is not None:
-        found += rules.previous_issues(report, previous)
+    found += text_sections.fee_issues(report, this)
+    if previous is not None and last is not None:
+        found += rules.previous_issues(report, previous, this, last)
         found += text_sections.repeated_issues(report, previous)
     return CheckResult.of(_located(found, parsed))
 

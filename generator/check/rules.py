@@ -10,13 +10,13 @@ from .. import issues as it
 from .. import schema
 from ..chinese import cn_date
 from ..issues import Issue
-from ..model import Report, Value, complete_values, counts, from_parts
+from ..model import Report, Totals, Value, counts, texts
 
 _SUM_TYPES = {"row-total": it.ROW_TOTAL, "requests-total": it.REQUESTS_TOTAL, "appeals-total": it.APPEALS_TOTAL}
 
 
 def _part_label(rule: schema.SumRule, path: str) -> str:
-    label = schema.BY_PATH[path].label.split(" ", 1)[1]
+    label = schema.BY_PATH[path].short_label
     row, _, column = label.rpartition("·")
     return column if rule.code in ("row-total", "appeals-total") else row
 
@@ -30,12 +30,13 @@ def describe_parts(rule: schema.SumRule, values: Mapping[str, Value]) -> str:
     return " + ".join(shown) + rest
 
 
-def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()) -> Iterator[Issue]:
+def sum_issues(
+    given: Mapping[str, Value], values: Mapping[str, Value], invalid: frozenset[str] = frozenset()
+) -> Iterator[Issue]:
     """R2, R3 and 四's totals: every given total equals the sum of its parts (skipped if a part is bad).
 
-    The parts are taken as computed from the counts, never as given: one wrong total is one error, at itself,
-    not a second one at the total it is part of."""
-    values = from_parts(given)
+    The parts are taken as computed from the counts (`values`: `Totals.parts`), never as given: one wrong total
+    is one error, at itself, not a second one at the total it is part of."""
     reported: set[str] = set()  # J29 is both a row total and a column sum: one error for it
     for rule in schema.SUM_RULES:
         found = given.get(rule.total)
@@ -52,10 +53,9 @@ def sum_issues(given: Mapping[str, Value], invalid: frozenset[str] = frozenset()
             )
 
 
-def balance_issues(given: Mapping[str, Value]) -> Iterator[Issue]:
-    """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四, on totals computed from the counts (a wrong
-    total given is its own sum error, not also a balance error)."""
-    values = from_parts(given)
+def balance_issues(values: Mapping[str, Value]) -> Iterator[Issue]:
+    """R1, the 勾稽关系: per column, 一 + 二 = 三(七)总计 + 四, on totals computed from the counts (`Totals.parts`:
+    a wrong total given is its own sum error, not also a balance error)."""
     for rule in schema.BALANCE_RULES:
         numbers = counts(values, (*rule.left, *rule.right))
         if numbers is None:
@@ -151,15 +151,6 @@ def says_nothing(text: str) -> bool:
 _HEADING1 = re.compile(r"[一二三四五六七八九十]{1,2}、")
 
 
-def texts(report: Report) -> Iterator[tuple[str, str]]:
-    """(path, text) of every text of the report: 一's sub-sections, 五 and 六."""
-    for index, section in enumerate(report.overview):
-        yield schema.overview_path(index, "text"), section.text
-    for path in ("problems", "other_matters"):
-        value = report[path]
-        yield path, value if isinstance(value, str) else ""
-
-
 def heading_line(text: str) -> int | None:
     """The number (from 1, blank lines not counted) of the first line that starts like a level-1 heading."""
     for number, line in enumerate((line.strip() for line in text.split("\n") if line.strip()), start=1):
@@ -169,8 +160,11 @@ def heading_line(text: str) -> int | None:
 
 
 def heading_issues(report: Report) -> Iterator[Issue]:
-    """A line inside a text that starts like a level-1 heading (三、…): the template gives those."""
+    """A line inside a text that starts like a level-1 heading (三、…): the template gives those. Custom fields
+    are left out: a custom template places them where it likes, a heading among them is its business."""
     for path, text in texts(report):
+        if path.startswith("extra."):
+            continue
         number = heading_line(text)
         if number is not None:
             line = [line.strip() for line in text.split("\n") if line.strip()][number - 1]
@@ -194,11 +188,11 @@ def empty_tables_issues(report: Report) -> Iterator[Issue]:
             return
 
 
-def previous_issues(report: Report, previous: Report) -> Iterator[Issue]:
+def previous_issues(report: Report, previous: Report, totals: Totals, last_totals: Totals) -> Iterator[Issue]:
     """Against last year's report: 上年结转 (error) and 现行有效件数 continuity (warning)."""
     if report.year is not None and previous.year is not None and previous.year != report.year - 1:
         yield it.PREVIOUS_YEAR.at("year", label="上年报告", found=previous.year, expected=report.year - 1)
-    this, last = complete_values(report.values), complete_values(previous.values)
+    this, last = totals.given, last_totals.given
     for column, _ in schema.APPLICANT_COLUMNS:
         found, expected = this[f"requests.carried_over.{column}"], last[f"requests.carried_forward.{column}"]
         if isinstance(found, int) and isinstance(expected, int) and found != expected:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 
 from .. import schema
+from ..formats.xlsx import cell_position
 from ..model import Value
 
 
@@ -510,8 +511,6 @@ _REQUEST_MEASURES: dict[str, tuple[tuple[str, tuple[str, ...], bool], ...]] = {
         ("（七）总计", ("total",), True),
     ),
     "carried_over": (("上年结转", ("carried_over",), False),),
-    "granted": (("（一）予以公开", ("granted",), False),),
-    "partially_granted": (("（二）部分公开", ("partially_granted",), False),),
     "handled": (("（七）总计", ("total",), False),),
     "handled_loose": (
         ("（七）总计", ("total",), False),
@@ -523,16 +522,13 @@ _REQUEST_MEASURES: dict[str, tuple[tuple[str, tuple[str, ...], bool], ...]] = {
 }
 # measures of the whole: after 其中 they count a part the tables do not hold (其中区政府办公室受理的申请 8 件)
 WHOLE_MEASURES = frozenset({"received", "any", "handled", "handled_loose"})
-_REQUEST_GROUPS = {
-    "withheld": "（三）不予公开",
-    "unable": "（四）无法提供",
-    "not_processed": "（五）不予处理",
-    "other": "（六）其他处理",
-}
-_ORGANISATIONS = ("commercial", "research", "public_interest", "legal_service", "other_org")
+_REQUEST_GROUPS = dict(schema.REQUEST_GROUPS)
 _APPEAL_LABELS = dict(schema.APPEAL_COLUMNS)
+# 行政复议, 未经复议直接起诉, 复议后起诉 by their own key; 行政诉讼 (both litigation groups) by the level they share
+_APPEAL_NAMES = {key: levels[-1] for key, levels in schema.APPEAL_GROUPS} | {
+    LITIGATION: dict(schema.APPEAL_GROUPS)[LITIGATION_DIRECT][0]
+}
 _DOC_LABELS = dict(schema.DOC_COLUMNS)
-_DECISION_LABELS = {LICENSING: "行政许可", PUNISHMENT: "行政处罚", COERCION: "行政强制"}
 DEFAULT_MEASURES = {
     REQUESTS: "any",
     **dict.fromkeys(APPEAL_DOMAINS, "total"),
@@ -557,11 +553,11 @@ def _request_rows(measure: str) -> tuple[tuple[str, tuple[str, ...], bool], ...]
 
 
 def _request_facts(measure: str, column: str) -> tuple[Fact, ...]:
-    columns = _ORGANISATIONS if column == "organisations" else (column or "total",)
+    columns = schema.ORGANISATION_PARTS if column == "organisations" else (column or "total",)
     if column in ("", "total"):
         suffix = ""
     else:
-        suffix = "·法人或其他组织" if column == "organisations" else f"·{schema.column_label(column)}"
+        suffix = f"·{schema.ORGANISATIONS_LABEL}" if column == "organisations" else f"·{schema.column_label(column)}"
     return tuple(
         Fact(label + suffix, tuple(f"requests.{row}.{col}" for row in rows for col in columns), loose)
         for label, rows, loose in _request_rows(measure)
@@ -577,15 +573,10 @@ def _appeal_facts(domain: str, measure: str) -> tuple[Fact, ...]:
         LITIGATION_DIRECT: ((LITIGATION_DIRECT,), ()),
         LITIGATION_AFTER: ((LITIGATION_AFTER,), ()),
     }[domain]
-    names = {
-        REVIEW: "行政复议",
-        LITIGATION: "行政诉讼",
-        LITIGATION_DIRECT: "未经复议直接起诉",
-        LITIGATION_AFTER: "复议后起诉",
-    }
     summed, alone = groups
-    facts = [Fact(f"{names[domain]}·{_APPEAL_LABELS[measure]}", tuple(f"appeals.{g}.{measure}" for g in summed))]
-    facts += [Fact(f"{names[g]}·{_APPEAL_LABELS[measure]}", (f"appeals.{g}.{measure}",), True) for g in alone]
+    label = _APPEAL_LABELS[measure]
+    facts = [Fact(f"{_APPEAL_NAMES[domain]}·{label}", tuple(f"appeals.{g}.{measure}" for g in summed))]
+    facts += [Fact(f"{_APPEAL_NAMES[g]}·{label}", (f"appeals.{g}.{measure}",), True) for g in alone]
     return tuple(facts)
 
 
@@ -621,10 +612,10 @@ def readings(domain: str, measure: str, column: str = "") -> tuple[Fact, ...]:
         return _appeal_facts(domain, measure)
     if domain in DOC_DOMAINS:
         return _doc_facts(domain, measure)
-    if domain in DECISION_DOMAINS and measure in ("decided", "applied"):
-        return (Fact(f"{_DECISION_LABELS[domain]}·本年处理决定数量", (f"proactive.{domain}",)),)
-    if domain == FEES and measure == "collected":
-        return (Fact("行政事业性收费·本年收费金额（万元）", ("proactive.fees",)),)
+    if (domain in DECISION_DOMAINS and measure in ("decided", "applied")) or (
+        domain == FEES and measure == "collected"
+    ):
+        return (Fact(schema.BY_PATH[f"proactive.{domain}"].short_label, (f"proactive.{domain}",)),)
     return ()
 
 
@@ -655,18 +646,11 @@ def cells(paths: tuple[str, ...], place: Callable[[str], str] | None = None) -> 
 
 def _one_run(addresses: list[str]) -> bool:
     """Consecutive cells of one column (J10 … J17) or of one row (E6 … I6)."""
-    parsed = [re.fullmatch(r"([A-Z]+)(\d+)", address) for address in addresses]
-    if not all(parsed):
+    positions = [cell_position(address) for address in addresses]
+    if None in positions:
         return False
-    columns = [_column_number(match.group(1)) for match in parsed if match]
-    rows = [int(match.group(2)) for match in parsed if match]
+    columns = [position[0] for position in positions if position]
+    rows = [position[1] for position in positions if position]
     down = len(set(columns)) == 1 and rows == list(range(rows[0], rows[0] + len(rows)))
     across = len(set(rows)) == 1 and columns == list(range(columns[0], columns[0] + len(columns)))
     return down or across
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number

@@ -13,8 +13,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .. import issues as it
 from .. import schema
+from ..chinese import num
 from ..issues import Issue
-from ..model import Report, Value, complete_values
+from ..model import Report, Totals, Value, texts
 from . import text_facts as tf
 from .text_scan import Claim, claims
 
@@ -22,29 +23,18 @@ _QUOTE_BEFORE, _QUOTE_AFTER = 14, 8
 _SENTENCE_END = "。！？!?\n"
 
 
-def text_fields(report: Report) -> Iterator[tuple[str, str, str]]:
-    """(path, text, default domain) of every text of the report: 一's sub-sections, 五, 六, the opening, extras."""
-    if report.values.get("opening"):
-        yield "opening", str(report["opening"]), ""
-    for index, section in enumerate(report.overview):
-        domain = tf.REQUESTS if "依申请" in section.title else ""
-        yield schema.overview_path(index, "text"), section.text, domain
-    for path in ("problems", "other_matters"):
-        yield path, str(report.values.get(path) or ""), ""
-    for key, value in report.extra.items():
-        if isinstance(value, str):
-            yield f"extra.{key}", value, ""
-
-
 def number_issues(
-    report: Report, previous: Report | None = None, place: Callable[[str], str] | None = None
+    report: Report, this: Totals, last: Totals | None = None, place: Callable[[str], str] | None = None
 ) -> Iterator[Issue]:
-    """Every number in the texts that the tables contradict (with --previous also 同比 and last year's figures).
-    `place` says where a table value sits in the input (a workbook cell, a page of a report); by default the
-    cell of the standard workbook."""
-    tables = _Tables(report, previous, place)
-    for path, text, domain in text_fields(report):
-        for claim in claims(text, domain):
+    """Every number in the texts that the tables contradict (with last year's `Totals` also 同比 and last year's
+    figures). `place` says where a table value sits in the input (a workbook cell, a page of a report); by
+    default the cell of the standard workbook."""
+    tables = _Tables(report.year, this, last, place)
+    requests = {
+        schema.overview_path(i, "text") for i, section in enumerate(report.overview) if "依申请" in section.title
+    }
+    for path, text in texts(report):
+        for claim in claims(text, tf.REQUESTS if path in requests else ""):
             issue = _judge(claim, text, path, tables)
             if issue is not None:
                 yield issue
@@ -53,11 +43,11 @@ def number_issues(
 class _Tables:
     """The values a claim is checked against: this year's and last year's, totals as given and as computed."""
 
-    def __init__(self, report: Report, previous: Report | None, place: Callable[[str], str] | None) -> None:
+    def __init__(self, year: int | None, this: Totals, last: Totals | None, place: Callable[[str], str] | None) -> None:
         self.place = place
-        self.year = report.year
-        self.this = _both_ways(report.values)
-        self.last = _both_ways(previous.values) if previous is not None else None
+        self.year = year
+        self.this = _both_ways(this)
+        self.last = _both_ways(last) if last is not None else None
 
     def values_for(self, claim: Claim) -> tuple[tuple[Mapping[str, Value], ...] | None, str]:
         """The values of the year the claim speaks of, and how to name them; None when not known."""
@@ -68,14 +58,12 @@ class _Tables:
         return self.this, "表中"
 
 
-def _both_ways(values: Mapping[str, Value]) -> tuple[Mapping[str, Value], ...]:
-    """The values with omitted totals computed, and with every total computed from its parts.
+def _both_ways(totals: Totals) -> tuple[Mapping[str, Value], ...]:
+    """The values with omitted totals computed, and (where they differ) with every total computed from its parts.
 
     A printed total that disagrees with its parts is an error of its own; the prose may follow either.
     """
-    given = complete_values(values)
-    parts_only = complete_values({path: value for path, value in values.items() if path not in schema.TOTAL_PATHS})
-    return (given, parts_only) if parts_only != given else (given,)
+    return (totals.given, totals.parts) if totals.parts != totals.given else (totals.given,)
 
 
 def _judge(claim: Claim, text: str, path: str, tables: _Tables) -> Issue | None:
@@ -246,15 +234,8 @@ def _expected(
         if value in seen or len(parts) == 2:
             continue
         seen.add(value)
-        parts.append(f"{label}为 {_plain(value)}（{tf.cells(paths, place)}）")
+        parts.append(f"{label}为 {num(value)}（{tf.cells(paths, place)}）")
     return where + "，".join(parts)
-
-
-def _plain(value: int | Decimal | None) -> str:
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def _stated(text: str, claim: Claim) -> str:
@@ -299,10 +280,10 @@ def _judge_change(claim: Claim, text: str, path: str, tables: _Tables) -> Issue 
     fact, now, before = computed[0]
     change = Decimal(now) - Decimal(before)
     if claim.unit == "%":
-        described = f"{'增长' if change >= 0 else '下降'} {_plain(round(abs(change) / Decimal(before) * 100, 1))}%"
+        described = f"{'增长' if change >= 0 else '下降'} {num(round(abs(change) / Decimal(before) * 100, 1))}%"
     else:
-        described = f"{'增加' if change >= 0 else '减少'} {_plain(abs(change))} 件"
-    expected = f"按{fact.label}本年 {_plain(now)}（{tf.cells(fact.paths, tables.place)}）、上年报告 {_plain(before)} 计算为{described}"
+        described = f"{'增加' if change >= 0 else '减少'} {num(abs(change))} 件"
+    expected = f"按{fact.label}本年 {num(now)}（{tf.cells(fact.paths, tables.place)}）、上年报告 {num(before)} 计算为{described}"
     issue_type = it.TEXT_NUMBER_UNCERTAIN if claim.qualified or claim.approx else it.TEXT_NUMBER_MISMATCH
     facts_text = {"quote": quote(text, claim.start, claim.end), "stated": _stated(text, claim), "expected": expected}
     if issue_type is it.TEXT_NUMBER_UNCERTAIN:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ..chinese import CN_NUMERAL, parse_cn_number
+from ..chinese import CN_DIGITS, CN_NUMERAL, parse_cn_number, parse_cn_year
 from . import text_facts as tf
 from .text_facts import Term, Word
 
@@ -23,7 +23,7 @@ _NUMBER = re.compile(
     rf"(?P<approx>\s*[余多])?\s*(?P<unit>{_UNITS})"
     rf"|百分之(?P<pct>\d+(?:\.\d+)?|{CN_NUMERAL})"
 )
-_YEAR = re.compile(r"(?P<year>\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:度)?")
+_YEAR = re.compile(rf"(?P<year>\d{{4}}|[{CN_DIGITS}]{{4}})\s*年(?:度)?")
 # 12月31日 is a date (harmless); 1-6月 and 3月份 are part of the year (the count is of those months only)
 _DATE = r"(?P<date>\d{1,2}\s*月\s*\d{1,2}\s*日)"
 _MONTHS = r"(?P<months>\d{1,2}\s*(?:[-—~至到]\s*\d{1,2}\s*)?月份?)"
@@ -93,7 +93,7 @@ def _token(match: re.Match[str], kind: str) -> Token | None:
         unit = groups["unit"] or "%"
         return Token("num", start, end, value=value, unit=unit, approx=(groups["approx"] or "").strip())
     if groups["year"] is not None:
-        year = _number(groups["year"])
+        year = _year(groups["year"])
         return Token("year", start, end, value=year)
     if groups["scope"] is not None or groups["date"] is not None:
         return Token("word", start, end, term=Term(Word.FILLER))
@@ -111,9 +111,15 @@ def _token(match: re.Match[str], kind: str) -> Token | None:
 def _number(text: str) -> Decimal | None:
     if text[0].isdigit():
         return Decimal(text.replace(",", ""))
-    if all(char in "〇零一二三四五六七八九" for char in text) and len(text) == 4:
-        return Decimal("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in text))
     parsed = parse_cn_number(text)
+    return None if parsed is None else Decimal(parsed)
+
+
+def _year(text: str) -> Decimal | None:
+    """2024, 二〇二四, 一九九九: a year, read digit by digit (三四五六 as a count is a range, as a year it is not)."""
+    if text[0].isdigit():
+        return Decimal(text)
+    parsed = parse_cn_year(text)
     return None if parsed is None else Decimal(parsed)
 
 

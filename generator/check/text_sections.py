@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from .. import issues as it
 from .. import schema
 from ..issues import Issue
-from ..model import Report, complete_values
+from ..model import Report, Totals, texts
 from .text_rules import quote
 
 INFORMATION_FEE = "信息处理费"
@@ -26,16 +26,16 @@ _PIECE_LEAD = re.compile(
 )
 
 
-def fee_issues(report: Report) -> Iterator[Issue]:
+def fee_issues(report: Report, totals: Totals) -> Iterator[Issue]:
     """六 says nothing of the 信息处理费 although (六)2 逾期未缴费 is nonzero or another section mentions the fee."""
     other = str(report.values.get("other_matters") or "")
     if any(word in other for word in _FEE_WORDS):
         return
-    unpaid = complete_values(report.values).get(_UNPAID_FEE)
+    unpaid = totals.given.get(_UNPAID_FEE)
     if isinstance(unpaid, int) and unpaid > 0:
         yield it.FEE_NOT_REPORTED.at("other_matters", found=f"表三“逾期未按收费通知要求缴纳费用”为 {unpaid} 件")
         return
-    for path, text in _texts(report):
+    for path, text in texts(report):
         position = text.find(INFORMATION_FEE)
         if position >= 0:
             where = issue_label(path)
@@ -48,14 +48,6 @@ def issue_label(path: str) -> str:
     """A text's place for a message: 一、总体情况 第2个小节, 五、存在的主要问题及改进情况 …"""
     label = it.default_label(path)
     return label.removesuffix("·内容")
-
-
-def _texts(report: Report) -> Iterator[tuple[str, str]]:
-    if report.values.get("opening"):
-        yield "opening", str(report["opening"])
-    for index, section in enumerate(report.overview):
-        yield schema.overview_path(index, "text"), section.text
-    yield "problems", str(report.values.get("problems") or "")
 
 
 # --- repetition against last year's report -----------------------------------------------------

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
 from ..chinese import cn_ordinal
-from ..model import Report, Section, Value, complete_values, make_report, with_values
+from ..model import Report, Section, Value, complete_values, make_report, texts, with_values
 from .workbook_writer import BORDER, CENTER, HEADER_FILL, TITLE_FONT, TOP_LEFT, build_workbook, save_book
 
 _BASELINE_COLUMN = 5  # grid column F of table 二's sheet, one column clear of the table
@@ -93,11 +93,8 @@ def _reference_sheet(sheet: Worksheet, last: Report) -> None:
 
 
 def _texts(last: Report) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if last["opening"]:
-        found.append(("开头段落", str(last["opening"])))
-    for index, section in enumerate(last.overview, start=1):
-        found.append((f"{schema.HEADINGS[0]} （{cn_ordinal(index)}）{section.title}", section.text))
-    found.append((schema.HEADINGS[4], str(last["problems"] or "")))
-    found.append((schema.HEADINGS[5], str(last["other_matters"] or "")))
-    return found
+    """Last year's texts with their places in the report; custom fields are carried into this year's workbook."""
+    labels = {"opening": "开头段落", "problems": schema.HEADINGS[4], "other_matters": schema.HEADINGS[5]}
+    for index, section in enumerate(last.overview):
+        labels[schema.overview_path(index, "text")] = f"{schema.HEADINGS[0]} （{cn_ordinal(index + 1)}）{section.title}"
+    return [(labels[path], text) for path, text in texts(last) if path in labels]

@@ -135,25 +135,29 @@ def _is_number(value: object) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)) or is_number_text(value)
 
 
-# rows of 基本信息 added after the first version: a workbook made before them simply lacks the label
-OPTIONAL_BASIC_ROWS = {"agency_type": ("A6", "机关类型"), "opening": ("A7", "开头段落")}
-
-
 def _absent(field: schema.Field, sheets: dict[str, Cells]) -> bool:
-    """A field of a row that older workbooks do not have (its label cell is blank)."""
-    label = OPTIONAL_BASIC_ROWS.get(field.path)
-    return label is not None and not sheets.get(field.sheet, {}).get(label[0])
+    """A field of a row that older workbooks do not have: an optional field of 基本信息 whose label cell is blank
+    (its row was added after the first version)."""
+    if field.sheet != schema.SHEET_BASIC or field.path not in schema.OPTIONAL_KEYS:
+        return False
+    address, _ = schema.basic_label(field)
+    return not sheets.get(field.sheet, {}).get(address)
 
 
-def _layout_checks() -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
-    yield schema.SHEET_BASIC, (("A3", "机关全称"), ("A4", "报告年度"), ("A5", "成文日期"))
-    yield schema.SHEET_BASIC, tuple(OPTIONAL_BASIC_ROWS.values())
-    yield schema.SHEET_OVERVIEW, (("B2", "小节标题"),)
+LabelCheck = tuple[str, str, bool]  # cell, expected label, may be blank (a row older workbooks lack)
+
+
+def _layout_checks() -> Iterator[tuple[str, tuple[LabelCheck, ...]]]:
+    yield (
+        schema.SHEET_BASIC,
+        tuple((*schema.basic_label(field), field.path in schema.OPTIONAL_KEYS) for field in schema.BASIC_FIELDS),
+    )
+    yield schema.SHEET_OVERVIEW, (("B2", "小节标题", False),)
     for table in schema.TABLES:
-        yield table.sheet, schema.label_cells(table)
-    yield schema.SHEET_PROBLEMS, (("A1", schema.HEADINGS[4]),)
-    yield schema.SHEET_OTHER, (("A1", schema.HEADINGS[5]),)
-    yield schema.SHEET_EXTRA, (("A2", "字段名"), ("B2", "值"))
+        yield table.sheet, tuple((address, text, False) for address, text in schema.label_cells(table))
+    yield schema.SHEET_PROBLEMS, (("A1", schema.HEADINGS[4], False),)
+    yield schema.SHEET_OTHER, (("A1", schema.HEADINGS[5], False),)
+    yield schema.SHEET_EXTRA, (("A2", "字段名", False), ("B2", "值", False))
 
 
 def _squeeze(value: Any) -> str:
@@ -173,7 +177,7 @@ _SHEET_PATH = {
 }
 
 
-def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[str, Cells]) -> Issue | None:
+def _layout_issue(sheet: str, checks: tuple[LabelCheck, ...], sheets: dict[str, Cells]) -> Issue | None:
     path, label = _SHEET_PATH[sheet], "工作簿结构"
     cells = sheets.get(sheet)
     if cells is None:
@@ -186,9 +190,9 @@ def _layout_issue(sheet: str, checks: tuple[tuple[str, str], ...], sheets: dict[
             expected=f"请使用标准工作簿{guess}",
         )
         return issue.located(sheet, None)
-    for address, expected in checks:
+    for address, expected, optional in checks:
         actual = cells.get(address)
-        if actual is None and (address, expected) in OPTIONAL_BASIC_ROWS.values():
+        if actual is None and optional:
             continue
         if actual != expected and _squeeze(actual) != _squeeze(expected):
             found = f"应为“{expected}”，实际是“{actual or '空白'}”"

@@ -193,11 +193,9 @@ def _write_basic(sheet: Worksheet, values: dict[str, Value]) -> None:
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 50
     sheet.column_dimensions["C"].width = 50
-    for field in schema.FIELDS:
-        if field.sheet != schema.SHEET_BASIC:
-            continue
+    for field in schema.BASIC_FIELDS:
         row = field.cell[1:]
-        _label(sheet, f"A{row}", field.label.split(" ")[1])
+        _label(sheet, *schema.basic_label(field))
         _input(sheet, field.cell, _cell_value(values.get(field.path)) or None, TOP_LEFT)
         sheet[f"C{row}"] = field.note
         sheet[f"C{row}"].alignment = TOP_LEFT

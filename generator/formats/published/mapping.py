@@ -8,25 +8,23 @@ from dataclasses import dataclass
 
 from ... import issues as it
 from ... import schema
+from ...chinese import CN_DIGITS, parse_cn_number, parse_cn_year
 from ...issues import Issue
 from ..raw import Raw, RawInput
 from .blocks import Block, Extracted, Paragraph, Row, squeeze
 from .tables import Reading, read_appeals, read_proactive, read_requests
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "\uff2f": 0, "O": 0}
 _SECTION = re.compile(r"^([一二三四五六])、(.*)$")
 # what else a heading of each section must say (real reports vary the wording: 问题及整改措施, 依申请公开情况 …)
 _SECTION_WORDS = (("总体情况", "概述"), ("主动公开",), ("申请",), ("复议", "诉讼"), ("问题", "改进", "整改"), ("其他",))
 _MAX_HEADING = 40
-_YEAR = r"(?P<year>\d{4}|[〇零○一二三四五六七八九]{4})"
+_YEAR = rf"(?P<year>\d{{4}}|[{CN_DIGITS}]{{4}})"
 _REPORT = r"\s*年\s*度?\s*政\s*府\s*信\s*息\s*公\s*开\s*(?:工\s*作\s*)?年\s*度\s*报\s*告"
 _YEAR_LINE = re.compile(rf"^{_YEAR}{_REPORT}$")
 _FULL_TITLE = re.compile(rf"^(?P<agency>.+?)\s*{_YEAR}{_REPORT}$")
 _TITLE_IN = re.compile(rf"(?P<agency>[^\s_|｜\-—\u2013>\u203a»：:]+?)\s*{_YEAR}{_REPORT}")
 _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_CN_DATE = re.compile(
-    r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
-)
+_CN_DATE = re.compile(rf"^([{CN_DIGITS}]{{4}})年([一二三四五六七八九十]{{1,2}})月([一二三四五六七八九十]{{1,3}})日$")
 _ORDINAL = re.compile(r"^\s*[（(]([一二三四五六七八九十]+)[）)]\s*(.*)$", re.DOTALL)
 _AGENCY_ENDINGS = (
     "政府",
@@ -60,14 +58,6 @@ def section_of(text: str) -> int | None:
     return index if any(word in match.group(2) for word in _SECTION_WORDS[index]) else None
 
 
-def cn_ordinal_value(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十 → 20 (up to 99)."""
-    if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-
-
 def parse_date(text: str) -> str | None:
     """2022年1月25日 or 二〇二二年一月二十五日 (spaces allowed) as 2022-01-25; None if it is not such a date."""
     shown = squeeze(text)
@@ -78,13 +68,17 @@ def parse_date(text: str) -> str | None:
         match = _CN_DATE.match(shown)
         if match is None:
             return None
-        year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
-        month, day = cn_ordinal_value(match.group(2)), cn_ordinal_value(match.group(3))
+        cn_month, cn_day = parse_cn_number(match.group(2)), parse_cn_number(match.group(3))
+        if cn_month is None or cn_day is None:  # 一二月: not a date as written
+            return None
+        year, month, day = _year_value(match.group(1)), cn_month, cn_day
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _year_value(text: str) -> int:
-    return int(text) if text.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in text))
+    year = int(text) if text.isdigit() else parse_cn_year(text)
+    assert year is not None  # the patterns admit four digits only
+    return year
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +287,7 @@ def _overview(blocks: Sequence[Block]) -> tuple[tuple[Raw, Raw], ...]:
             continue
         text = block.text.strip()
         match = _ORDINAL.match(text)
-        if match and cn_ordinal_value(match.group(1)) in (titled + 1, len(sections) + 1):
+        if match and parse_cn_number(match.group(1)) in (titled + 1, len(sections) + 1):
             title, first = _split_title(match.group(2).strip(), block.heading)
             sections.append((Raw(title, where=block.where), [first] if first else [], block.where))
             titled += 1
