@@ -48,6 +48,15 @@ def test_check_answers_exactly_what_the_command_line_prints(client: TestClient, 
     assert answer.text == cli_output("check", str(source), "--json")
 
 
+@pytest.mark.parametrize("name", ["某" * 150 + "人民政府年报.xlsx", "../../a\\b:c.xlsx", "\x7f.xlsx", "无后缀"])
+def test_any_uploaded_file_name_is_checked(client: TestClient, name: str) -> None:
+    """A long Chinese name (over the 255 bytes a file name may have), a path, a control character: the file is
+    checked all the same."""
+    answer = client.post("/api/check", files={"file": (name, SEED.read_bytes())})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["ok"] is True
+
+
 def test_check_with_last_years_report(client: TestClient, tmp_path: Path) -> None:
     previous = tmp_path / "上年.json"
     document = json.loads(PRINTED_JSON.read_text("utf-8"))

@@ -232,17 +232,16 @@ def _copy_and_sniff(upload: UploadFile, path: Path) -> tuple[int, InputFormat | 
     return size, sniff(path) if size else None
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-
-
 def safe_name(name: str) -> str:
-    """The last part of an uploaded file's name, without separators or control characters (never a path)."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("_", name).strip(" .")
+    """The last part of an uploaded file's name as a name every system accepts (never a path), cleaned and
+    shortened as reports' names are: a long Chinese name must still fit the 255 bytes a file name may have."""
+    from ..publish.build import safe_file_name
+
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1].replace("\x7f", "")
     stem, dot, suffix = name.rpartition(".")
-    if len(name) > 120:
-        name = f"{stem[:100]}{dot}{suffix[:10]}" if dot else name[:120]
-    return name or "上传的文件"
+    if not dot:
+        stem, suffix = name, ""
+    return safe_file_name(stem, f".{suffix[:10]}" if suffix else "", blank="上传的文件")
 
 
 def download(data: bytes, name: str, media_type: str) -> Response:
