@@ -18,7 +18,7 @@ import click
 from . import __version__, schema
 from .check.load import Checked, load
 from .errors import NianbaoError
-from .files import is_same_file, refuse_input_as_output, refuse_to_replace, remove_leftovers, write_text
+from .files import is_same_file, refuse_input_as_output, refuse_to_replace, write_text
 from .formats.json_document import dumps
 from .issues import UNWRITABLE_CODES, CheckResult
 from .model import Report, blank_report, with_values
@@ -539,51 +539,38 @@ def bulk_command(
     """
     from .county import bulk
     from .county.workers import Interrupted, stop_on_signals
-    from .publish.build import require_libreoffice
 
-    workers = jobs or bulk.default_jobs()
     with cannot_run_on_error():
-        if not input_dir.is_dir():
-            raise NianbaoError(f"找不到文件夹“{input_dir}”。")
-        if out_dir.exists() and is_same_file(out_dir, input_dir):
-            raise NianbaoError("输出文件夹不能是输入文件夹本身：生成的报告会和收到的报告混在一起。请另选一个文件夹。")
-        if pdf or package:
-            require_libreoffice()
         _template(template_path)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (out_dir, out_dir / bulk.REVIEW_FOLDER):  # left by a run that was killed, not a live one's
-            if folder.is_dir():
-                remove_leftovers(folder)
-        paths = bulk.discover(input_dir, recursive, exclude=out_dir.resolve())
-        others = bulk.unprocessed(input_dir, recursive, exclude=out_dir.resolve())
-        paths, others = bulk.set_aside(paths, others, roster_path)
-        if not paths:
-            raise NianbaoError(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
-        context, previous_notes = bulk.prepare_context(roster_path, previous_dir, mark, recursive, workers, out_dir)
-    outcomes = bulk.run(paths, template_path, workers, bulk.Outputs(pdf, html, package), context=context)
-    with progress_line(len(paths), "生成中", quiet) as step:
+        plan = bulk.plan_folder(
+            input_dir,
+            out_dir,
+            bulk.Outputs(pdf, html, package),
+            template_path,
+            jobs or bulk.default_jobs(),
+            recursive,
+            roster_path,
+            previous_dir,
+            mark,
+        )
+    with progress_line(len(plan.paths), "生成中", quiet) as step:
         try:
             with cannot_run_on_error(), stop_on_signals():
-                rows = bulk.write_outcomes(outcomes, out_dir, lambda row: step(row.file.name))
+                rows = bulk.write_folder(plan, lambda row: step(row.file.name))
         except (KeyboardInterrupt, Interrupted) as exc:
-            outcomes.close()  # the workers stopped now: the letters they left half-placed are of dead processes
-            remove_leftovers(out_dir, only_this_process=True)
-            if (out_dir / bulk.REVIEW_FOLDER).is_dir():
-                remove_leftovers(out_dir / bulk.REVIEW_FOLDER)
             click.echo("\n已中断：已生成的报告保留，未写完的文件已删除。", err=True)
             exit_now(143 if isinstance(exc, Interrupted) and exc.signal_number == signal.SIGTERM else 130)
     with cannot_run_on_error():
-        notices = bulk.remove_stale(out_dir, bulk.written_files(out_dir, rows))
-        summary = bulk.summarise(rows, others, input_dir, out_dir, context)
+        summary, notices = bulk.finish_folder(plan, rows)
     xlsx = summary.xlsx
     failed = [row for row in rows if row.status != bulk.OK]
     for row in failed:
         click.echo(f"{row.status}：{row.file}", err=True)
         for message in row.messages:
             click.echo(f"    {message}", err=True)
-    for row in others:
+    for row in plan.others:
         click.echo(f"{bulk.NOT_AN_INPUT}：{row.file}（{row.messages[0]}）", err=True)
-    for notice in (*notices, *previous_notes, *_attendance_lines(summary.attendance)):
+    for notice in (*notices, *_attendance_lines(summary.attendance)):
         click.echo(notice, err=True)
     letters = sum(1 for row in rows if any(name.endswith(".docx") for name in row.review_files))
     if letters:

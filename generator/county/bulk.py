@@ -16,7 +16,7 @@ from ..check.load import Checked, check_parsed, read_report
 from ..check.parse import parse
 from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
-from ..files import TEMP_SUFFIX, explain, is_same_file, temporary_prefix, write_bytes, write_text
+from ..files import TEMP_SUFFIX, explain, is_same_file, remove_leftovers, temporary_prefix, write_bytes, write_text
 from ..formats.inputs import read_input
 from ..formats.sniff import InputFormat
 from ..issues import CARRIED_OVER_MISMATCH, CheckResult
@@ -431,6 +431,80 @@ def prepare_context(
         raise NianbaoError(f"找不到上年年报的文件夹“{previous_dir}”。")
     index = index_previous(discover(previous_dir, recursive), jobs)
     return Context(roster, index.roster, index.files, mark, review_dir), index.notes
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A folder's run made ready: its inputs, the files that are none, what each input is checked against, and
+    the notes on last year's inputs to tell the user."""
+
+    input_dir: Path
+    out_dir: Path
+    paths: tuple[Path, ...]
+    others: tuple[Outcome, ...]
+    context: Context
+    notes: tuple[str, ...]
+    template_path: Path | None
+    outputs: Outputs
+    jobs: int
+
+
+def plan_folder(
+    input_dir: Path,
+    out_dir: Path,
+    outputs: Outputs,
+    template_path: Path | None = None,
+    jobs: int = 1,
+    recursive: bool = False,
+    roster_path: Path | None = None,
+    previous_dir: Path | None = None,
+    mark: bool = False,
+) -> Plan:
+    """Everything a run needs before its first input, refused with NianbaoError when it cannot be had: the
+    folders (never one the other), LibreOffice when PDFs are wanted, the roster and last year's index. The
+    files a killed run left half-written in `out_dir` are removed (never those of a run still going)."""
+    from ..publish.build import require_libreoffice
+
+    if not input_dir.is_dir():
+        raise NianbaoError(f"找不到文件夹“{input_dir}”。")
+    if out_dir.exists() and is_same_file(out_dir, input_dir):
+        raise NianbaoError("输出文件夹不能是输入文件夹本身：生成的报告会和收到的报告混在一起。请另选一个文件夹。")
+    if outputs.needs_pdf:
+        require_libreoffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers_of_killed_runs(out_dir)
+    paths = discover(input_dir, recursive, exclude=out_dir.resolve())
+    others = unprocessed(input_dir, recursive, exclude=out_dir.resolve())
+    paths, others = set_aside(paths, others, roster_path)
+    if not paths:
+        raise NianbaoError(f"文件夹“{input_dir}”中没有 .xlsx、.json 文件或已发布的报告（.docx、.html、.pdf）。")
+    context, notes = prepare_context(roster_path, previous_dir, mark, recursive, jobs, out_dir)
+    return Plan(input_dir, out_dir, tuple(paths), tuple(others), context, notes, template_path, outputs, jobs)
+
+
+def _remove_leftovers_of_killed_runs(out_dir: Path, only_this_process: bool = False) -> None:
+    for folder in (out_dir, out_dir / REVIEW_FOLDER):
+        if folder.is_dir():
+            remove_leftovers(folder, only_this_process and folder == out_dir)
+
+
+def write_folder(plan: Plan, on_each: Callable[[Outcome], None]) -> list[Outcome]:
+    """Run every input of the plan and write its files as it comes; stopped (an exception, Ctrl-C), the
+    workers are stopped and every half-written file removed before the exception goes on."""
+    outcomes = run(list(plan.paths), plan.template_path, plan.jobs, plan.outputs, context=plan.context)
+    try:
+        return write_outcomes(outcomes, plan.out_dir, on_each)
+    except BaseException:
+        outcomes.close()  # the workers stopped now: the letters they left half-placed are of dead processes
+        _remove_leftovers_of_killed_runs(plan.out_dir, only_this_process=True)
+        raise
+
+
+def finish_folder(plan: Plan, rows: list[Outcome]) -> tuple[Summary, tuple[str, ...]]:
+    """The reports an earlier run wrote and this one did not removed, the summary written; the notes to tell."""
+    notices = remove_stale(plan.out_dir, written_files(plan.out_dir, rows))
+    summary = summarise(rows, list(plan.others), plan.input_dir, plan.out_dir, plan.context)
+    return summary, (*notices, *plan.notes)
 
 
 @dataclass(frozen=True, slots=True)
