@@ -220,3 +220,20 @@ def test_a_districts_published_report_paired_with_last_years(runner: CliRunner, 
     )
     assert (row["新收申请"], row["同比·新收申请"]) == ("95", "+352%")  # 21 requests in 2023
     assert "与上年报告的同一部分约" in row["问题"]  # the text copied from last year, as check --previous says
+
+
+def test_last_years_report_is_read_once_when_indexed(tmp_path: Path) -> None:
+    """A unit's input is checked against the report read when last year's folder was indexed: the file is not
+    read again for each unit (a published PDF takes a quarter of a second)."""
+    from generator.county import bulk
+
+    source, last = tmp_path / "in", tmp_path / "last"
+    source.mkdir()
+    last.mkdir()
+    this_year = write_xlsx(source / "a.xlsx", unit("甲镇人民政府", **{"requests.carried_over.natural_person": 3}))
+    before = {"requests.new.natural_person": 3, "requests.carried_forward.natural_person": 3}
+    old = write_xlsx(last / "甲.xlsx", unit("甲镇人民政府", year=2020, date=dt.date(2021, 1, 20), **before))
+    context, _ = bulk.prepare_context(None, last, mark=False)
+    old.unlink()  # whatever happens to the file now, the index holds what it said
+    outcome = bulk.process_one(this_year, None, False, context)
+    assert (outcome.previous_file, outcome.carried_over) == (str(old), "相符")

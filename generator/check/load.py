@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..formats.inputs import read_input
+from ..formats.json_document import document_to_raw
 from ..formats.sniff import InputFormat
 from ..issues import CheckResult, Issue
 from ..model import Report, totals
@@ -82,6 +84,11 @@ def load(path: Path, previous: Path | None = None) -> Checked:
     last = read_report(previous) if previous else None
     parsed = parse(raw)
     return Checked(parsed.report, check_parsed(parsed, last), input_format, last)
+
+
+def report_from_json(text: str) -> Report:
+    """The report of a JSON document nianbao wrote (json_document.dumps): a report passed between processes."""
+    return parse(document_to_raw(json.loads(text))).report
 
 
 def read_report(path: Path) -> Report:

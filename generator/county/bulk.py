@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..check.load import Checked, check_parsed, read_report
+from ..check.load import Checked, check_parsed, report_from_json
 from ..check.parse import parse
 from ..check.rules import guess_agency_type
 from ..errors import NianbaoError
@@ -127,7 +127,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
     unit_type = matched.unit.agency_type if matched and matched.unit else ""
     if unit_type and not parsed.report["agency_type"]:  # the county knows the unit's type: it sets the deadline
         parsed = replace(parsed, report=with_values(parsed.report, agency_type=unit_type))
-    last_path, last, last_problem = _last_year(parsed.report.agency, matched, context)
+    last_path, last = _last_year(parsed.report.agency, matched, context)
     checked = Checked(parsed.report, check_parsed(parsed, last), input_format)
     report = checked.report
     result = checked.result
@@ -143,7 +143,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
     if made is not None:
         result = CheckResult.of((*result.issues, *made.issues))
     status = OK if made is not None else HAS_ERRORS
-    lines = tuple(issue.line for issue in result.issues) + ((last_problem,) if last_problem else ())
+    lines = tuple(issue.line for issue in result.issues)
     date = report["date"]
     agency_type = str(report["agency_type"] or "") or guess_agency_type(report.agency)
     outcome = Outcome(
@@ -152,7 +152,7 @@ def _process(path: Path, template_path: Path | None, outputs: Outputs, context: 
         report.agency,
         report.year,
         len(result.errors),
-        len(result.warnings) + bool(last_problem),
+        len(result.warnings),
         lines,
         made.files if made is not None else (),
         date=date.isoformat() if isinstance(date, dt.date) else "",
@@ -233,20 +233,17 @@ def _stage(folder: Path, data: bytes) -> str:
     return str(temporary)
 
 
-def _last_year(agency: str, matched: Match | None, context: Context) -> tuple[Path | None, Report | None, str]:
-    """Last year's input of this unit and its report; or why it could not be read (a warning line)."""
+def _last_year(agency: str, matched: Match | None, context: Context) -> tuple[Path | None, Report | None]:
+    """Last year's input of this unit and its report (read when last year's inputs were indexed)."""
     if context.previous is None:
-        return None, None, ""
+        return None, None
     found = match_name(agency, context.previous) if agency.strip() else None
     if (found is None or found.unit is None) and matched is not None and matched.unit is not None:
         found = match_name(matched.unit.name, context.previous)  # last year's name may be the roster's
     if found is None or found.unit is None:
-        return None, None, ""
-    last_path = context.previous_file(found.unit.row)
-    try:
-        return last_path, read_report(last_path), ""
-    except NianbaoError as exc:
-        return last_path, None, f"警告  上年文件“{last_path.name}”无法读取，未核对上年结转：{exc.message}"
+        return None, None
+    row = found.unit.row
+    return context.previous_file(row), report_from_json(context.previous_documents[row - 1])
 
 
 def _carried_over(result: CheckResult) -> str:
@@ -430,7 +427,15 @@ def prepare_context(
     if not previous_dir.is_dir():
         raise NianbaoError(f"找不到上年年报的文件夹“{previous_dir}”。")
     index = index_previous(discover(previous_dir, recursive), jobs)
-    return Context(roster, index.roster, index.files, mark, review_dir), index.notes
+    context = Context(
+        roster,
+        index.roster,
+        index.files,
+        previous_documents=index.documents,
+        mark=mark,
+        review_dir=review_dir,
+    )
+    return context, index.notes
 
 
 @dataclass(frozen=True, slots=True)

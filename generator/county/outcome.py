@@ -37,12 +37,13 @@ class Outputs:
 @dataclass(frozen=True, slots=True)
 class Context:
     """What every input of a run is checked against: the county's roster, last year's inputs (a roster of
-    last year's units whose `row` numbers `previous_files` from 1), whether to mark workbook copies, and where
+    last year's units whose `row` numbers `previous_files` and `previous_documents` from 1), whether to mark workbook copies, and where
     the letters go; with a `sender`, the input is that unit's whatever agency it names."""
 
     roster: Roster | None = None
     previous: Roster | None = None
     previous_files: tuple[Path, ...] = ()
+    previous_documents: tuple[str, ...] = ()  # their reports as JSON, read once when indexed
     mark: bool = False
     review_dir: Path | None = None  # where workers write the 退回意见 under temporary names (None: as bytes)
     sender: Unit | None = None  # the unit that sent the input, when known (its own link on the web server)

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from ..check.load import read_report
 from ..errors import NianbaoError
+from ..formats.json_document import dumps
 from .roster import Roster, Unit, group_by_unit, make_roster
 from .workers import Failure, Supervisor, die_with_parent
 
@@ -45,6 +46,7 @@ class Seen:
     agency: str
     year: int | None
     date: dt.date | None
+    document: str  # the report as JSON (a Report does not pickle): read once, whatever the file's format
 
 
 def see(path: Path) -> Seen | str:
@@ -54,15 +56,17 @@ def see(path: Path) -> Seen | str:
     except NianbaoError as exc:
         return exc.message
     date = report["date"]
-    return Seen(path, report.agency, report.year, date if isinstance(date, dt.date) else None)
+    return Seen(path, report.agency, report.year, date if isinstance(date, dt.date) else None, dumps(report))
 
 
 @dataclass(frozen=True, slots=True)
 class PreviousIndex:
-    """Last year's inputs, one per unit: a roster of their names (`row` numbers `files` from 1) and notes."""
+    """Last year's inputs, one per unit: a roster of their names (`row` numbers `files` and `documents` from 1),
+    their reports as JSON, and notes."""
 
     roster: Roster
     files: tuple[Path, ...]
+    documents: tuple[str, ...]
     notes: tuple[str, ...]
 
 
@@ -93,4 +97,5 @@ def index_previous(paths: list[Path], jobs: int = 1) -> PreviousIndex:
                 notes.append(f"上年文件“{other.path.name}”与“{chosen.path.name}”是同一单位，用后者核对（{reason}）")
         kept.append(chosen)
     units = [Unit(seen.agency, row=index) for index, seen in enumerate(kept, start=1)]
-    return PreviousIndex(make_roster(units, "上年"), tuple(seen.path for seen in kept), tuple(notes))
+    files, documents = tuple(seen.path for seen in kept), tuple(seen.document for seen in kept)
+    return PreviousIndex(make_roster(units, "上年"), files, documents, tuple(notes))
